@@ -1,0 +1,47 @@
+# Every target sets up .venv first when needed, so on a fresh machine
+# `make demo` and `make test` are all it takes.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+PYTEST_ARGS ?=
+
+.PHONY: install demo run test test-postgres lint format bench clean
+
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -c constraints.txt -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/shelfcast demo
+
+run: $(STAMP)
+	$(BIN)/shelfcast serve
+
+test: $(STAMP)
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+# The database tests again, on the PostgreSQL server of our machines and CI.
+test-postgres: $(STAMP)
+	SHELFCAST_TEST_POSTGRES_URL=$${SHELFCAST_TEST_POSTGRES_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test} \
+		$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix src tests bench
+	$(BIN)/ruff format src tests bench
+
+bench: $(STAMP)
+	$(BIN)/python -m bench.run --products $${BENCH_PRODUCTS:-100000}
+
+clean:
+	rm -rf $(VENV) out data shelfcast.db shelfcast.db-*

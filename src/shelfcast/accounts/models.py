@@ -1,0 +1,51 @@
+"""Accounts (one merchant each), their plan, and API keys."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from shelfcast.db.base import Base, utcnow
+
+
+class Plan(StrEnum):
+    HOBBY = "hobby"
+    STARTUP = "startup"
+    BUSINESS = "business"
+
+    @property
+    def feed_file_limit(self) -> int | None:
+        """How many feed files the plan allows; None means unlimited."""
+        return {Plan.HOBBY: 0, Plan.STARTUP: 10, Plan.BUSINESS: None}[self]
+
+
+class Account(Base):
+    __tablename__ = "accounts"
+    __table_args__ = (CheckConstraint("plan IN ('hobby', 'startup', 'business')", name="plan"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    plan: Mapped[str] = mapped_column(String(20))
+    # Bumped in the same transaction as every change of the account's catalog
+    # (products, stock, prices, images, custom fields, categories, warehouses):
+    # a built feed file is current while this and its own settings version are.
+    catalog_version: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ApiKey(Base):
+    __tablename__ = "api_keys"
+    __table_args__ = (Index("ix_api_keys_account_id", "account_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(200), default="")
+    # The first characters of the key, kept in clear so the merchant can tell keys apart.
+    prefix: Mapped[str] = mapped_column(String(16))
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(default=None)
+    revoked_at: Mapped[datetime | None] = mapped_column(default=None)

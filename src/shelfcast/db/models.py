@@ -1,0 +1,36 @@
+"""Every table, imported in one place so metadata is complete for Alembic and tests."""
+
+from shelfcast.accounts.models import Account, ApiKey
+from shelfcast.catalog.models import (
+    Category,
+    CustomField,
+    CustomFieldValue,
+    Price,
+    PriceType,
+    Product,
+    ProductImage,
+    StockLevel,
+    Warehouse,
+)
+from shelfcast.db.base import Base
+from shelfcast.feeds.models import FeedColumn, FeedFile, FeedLink, FeedWarehouse, Integration
+
+__all__ = [
+    "Account",
+    "ApiKey",
+    "Base",
+    "Category",
+    "CustomField",
+    "CustomFieldValue",
+    "FeedColumn",
+    "FeedFile",
+    "FeedLink",
+    "FeedWarehouse",
+    "Integration",
+    "Price",
+    "PriceType",
+    "Product",
+    "ProductImage",
+    "StockLevel",
+    "Warehouse",
+]

@@ -1,0 +1,46 @@
+"""The domain's error tree. No HTTP here: ``web/errors.py`` maps each class to a status once."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+
+class ShelfcastError(Exception):
+    """Base of every expected problem (bad input, missing thing, plan limit)."""
+
+
+@dataclass(frozen=True, slots=True)
+class FieldError:
+    """One problem with one field: ``loc`` is the path to it, e.g. ("products", 3, "sku")."""
+
+    loc: tuple[str | int, ...]
+    message: str
+
+    @property
+    def where(self) -> str:
+        return ".".join(str(part) for part in self.loc)
+
+
+class InvalidInput(ShelfcastError, ValueError):
+    """The input breaks a rule; ``errors`` names each field and what is allowed."""
+
+    def __init__(self, errors: Sequence[FieldError]) -> None:
+        self.errors = tuple(errors)
+        super().__init__("; ".join(f"{e.where}: {e.message}" for e in self.errors))
+
+    @classmethod
+    def one(cls, loc: tuple[str | int, ...], message: str) -> InvalidInput:
+        return cls([FieldError(loc, message)])
+
+
+class NotFound(ShelfcastError, LookupError):
+    """The thing does not exist, or belongs to another account (never say which)."""
+
+
+class Conflict(ShelfcastError):
+    """The change clashes with existing data (e.g. a warehouse a feed still uses)."""
+
+
+class PlanLimit(ShelfcastError, PermissionError):
+    """The account's plan does not allow the action; the message says which plan would."""

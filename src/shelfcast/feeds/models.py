@@ -1,0 +1,116 @@
+"""The custom integration: one per account, holding the feed files (SPEC section 2)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from shelfcast.db.base import Base, utcnow
+
+
+class Integration(Base):
+    __tablename__ = "integrations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("accounts.id", ondelete="CASCADE"), unique=True
+    )
+    # Off for a new account: ticking it is the merchant's last step (the article).
+    enabled: Mapped[bool] = mapped_column(default=False)
+
+
+class FeedFile(Base):
+    __tablename__ = "feed_files"
+    __table_args__ = (
+        Index("ix_feed_files_account_id", "account_id"),
+        CheckConstraint("file_type IN ('csv', 'xlsx', 'xls')", name="file_type_known"),
+        CheckConstraint(
+            "csv_separator IN ('comma', 'semicolon', 'pipe', 'tab')", name="separator_known"
+        ),
+        CheckConstraint("header_row >= 1", name="header_row_positive"),
+        CheckConstraint("length(file_name) > 0", name="file_name_not_empty"),
+        CheckConstraint(
+            "length(sheet_name) BETWEEN 1 AND 31", name="sheet_name_length"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
+    store_name: Mapped[str] = mapped_column(String(200))
+    store_url: Mapped[str] = mapped_column(String(2000))
+    file_type: Mapped[str] = mapped_column(String(10))
+    csv_separator: Mapped[str] = mapped_column(String(10), default="comma")
+    file_name: Mapped[str] = mapped_column(String(200))
+    sheet_name: Mapped[str] = mapped_column(String(31), default="Sheet1")
+    header_row: Mapped[int] = mapped_column(default=1)
+    include_zero_stock: Mapped[bool] = mapped_column(default=False)
+    enabled: Mapped[bool] = mapped_column(default=True)
+    # Bumped with every change of the file's own settings, columns or warehouses.
+    settings_version: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class FeedWarehouse(Base):
+    """A warehouse whose stock a feed sums."""
+
+    __tablename__ = "feed_warehouses"
+
+    feed_id: Mapped[int] = mapped_column(
+        ForeignKey("feed_files.id", ondelete="CASCADE"), primary_key=True
+    )
+    warehouse_id: Mapped[int] = mapped_column(
+        ForeignKey("warehouses.id", ondelete="RESTRICT"), primary_key=True
+    )
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
+
+
+class FeedColumn(Base):
+    __tablename__ = "feed_columns"
+    __table_args__ = (
+        UniqueConstraint("feed_id", "position"),
+        CheckConstraint(
+            "source IN ('product_field', 'price', 'custom_value')", name="source_known"
+        ),
+        CheckConstraint(
+            "(source = 'product_field' AND field IS NOT NULL)"
+            " OR (source = 'price' AND price_type_id IS NOT NULL)"
+            " OR (source = 'custom_value' AND value IS NOT NULL)",
+            name="source_has_its_setting",
+        ),
+        Index("ix_feed_columns_price_type_id", "price_type_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
+    feed_id: Mapped[int] = mapped_column(ForeignKey("feed_files.id", ondelete="CASCADE"))
+    position: Mapped[int]
+    header: Mapped[str] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(String(20))
+    field: Mapped[str | None] = mapped_column(String(100))
+    price_type_id: Mapped[int | None] = mapped_column(
+        ForeignKey("price_types.id", ondelete="RESTRICT")
+    )
+    value: Mapped[str | None] = mapped_column(Text)
+
+
+class FeedLink(Base):
+    """A link token of a feed file.
+
+    The token is looked up by its SHA-256 (``token_hash``); the token itself is
+    kept so the merchant can copy the link again at any time. A rotated link
+    gets ``expires_at`` (now, or later for a grace period).
+    """
+
+    __tablename__ = "feed_links"
+    __table_args__ = (Index("ix_feed_links_feed_id", "feed_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
+    feed_id: Mapped[int] = mapped_column(ForeignKey("feed_files.id", ondelete="CASCADE"))
+    token: Mapped[str] = mapped_column(String(64))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime | None] = mapped_column(default=None)

@@ -1,0 +1,28 @@
+"""Settings from ``SHELFCAST_*`` environment variables (or a ``.env`` file)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="SHELFCAST_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    database_url: str = Field(
+        default="sqlite:///./shelfcast.db",
+        description="SQLAlchemy URL; sqlite:///... or postgresql+psycopg://...",
+    )
+    data_dir: Path = Field(default=Path("./data"), description="Built feed files and local data")
+    base_url: str = Field(
+        default="http://127.0.0.1:8000", description="Public address feed links are built with"
+    )
+    secret_key: str | None = Field(default=None, description="Signs sessions; required outside the demo")
+
+    @property
+    def public_base_url(self) -> str:
+        return self.base_url.rstrip("/")
