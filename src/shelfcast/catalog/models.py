@@ -158,7 +158,7 @@ class StockLevel(Base):
         ForeignKey("products.id", ondelete="CASCADE"), primary_key=True
     )
     warehouse_id: Mapped[int] = mapped_column(
-        ForeignKey("warehouses.id", ondelete="RESTRICT"), primary_key=True
+        ForeignKey("warehouses.id", ondelete="CASCADE"), primary_key=True
     )
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
     quantity: Mapped[Decimal] = mapped_column(FixedDecimal())

@@ -31,9 +31,7 @@ class FeedFile(Base):
         ),
         CheckConstraint("header_row >= 1", name="header_row_positive"),
         CheckConstraint("length(file_name) > 0", name="file_name_not_empty"),
-        CheckConstraint(
-            "length(sheet_name) BETWEEN 1 AND 31", name="sheet_name_length"
-        ),
+        CheckConstraint("length(sheet_name) BETWEEN 1 AND 31", name="sheet_name_length"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -61,9 +59,7 @@ class FeedWarehouse(Base):
     feed_id: Mapped[int] = mapped_column(
         ForeignKey("feed_files.id", ondelete="CASCADE"), primary_key=True
     )
-    warehouse_id: Mapped[int] = mapped_column(
-        ForeignKey("warehouses.id", ondelete="RESTRICT"), primary_key=True
-    )
+    warehouse_id: Mapped[int] = mapped_column(ForeignKey("warehouses.id"), primary_key=True)
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
 
 
@@ -90,9 +86,7 @@ class FeedColumn(Base):
     header: Mapped[str] = mapped_column(Text)
     source: Mapped[str] = mapped_column(String(20))
     field: Mapped[str | None] = mapped_column(String(100))
-    price_type_id: Mapped[int | None] = mapped_column(
-        ForeignKey("price_types.id", ondelete="RESTRICT")
-    )
+    price_type_id: Mapped[int | None] = mapped_column(ForeignKey("price_types.id"))
     value: Mapped[str | None] = mapped_column(Text)
 
 

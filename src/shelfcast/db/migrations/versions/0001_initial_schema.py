@@ -132,7 +132,7 @@ def upgrade() -> None:
     sa.CheckConstraint("source IN ('product_field', 'price', 'custom_value')", name=op.f('ck_feed_columns_source_known')),
     sa.ForeignKeyConstraint(['account_id'], ['accounts.id'], name=op.f('fk_feed_columns_account_id_accounts'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['feed_id'], ['feed_files.id'], name=op.f('fk_feed_columns_feed_id_feed_files'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['price_type_id'], ['price_types.id'], name=op.f('fk_feed_columns_price_type_id_price_types'), ondelete='RESTRICT'),
+    sa.ForeignKeyConstraint(['price_type_id'], ['price_types.id'], name=op.f('fk_feed_columns_price_type_id_price_types')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_feed_columns')),
     sa.UniqueConstraint('feed_id', 'position', name=op.f('uq_feed_columns_feed_id_position'))
     )
@@ -161,7 +161,7 @@ def upgrade() -> None:
     sa.Column('account_id', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['account_id'], ['accounts.id'], name=op.f('fk_feed_warehouses_account_id_accounts'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['feed_id'], ['feed_files.id'], name=op.f('fk_feed_warehouses_feed_id_feed_files'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['warehouse_id'], ['warehouses.id'], name=op.f('fk_feed_warehouses_warehouse_id_warehouses'), ondelete='RESTRICT'),
+    sa.ForeignKeyConstraint(['warehouse_id'], ['warehouses.id'], name=op.f('fk_feed_warehouses_warehouse_id_warehouses')),
     sa.PrimaryKeyConstraint('feed_id', 'warehouse_id', name=op.f('pk_feed_warehouses'))
     )
     op.create_table('products',
@@ -229,7 +229,7 @@ def upgrade() -> None:
     sa.Column('quantity', sa.BigInteger(), nullable=False),
     sa.ForeignKeyConstraint(['account_id'], ['accounts.id'], name=op.f('fk_stock_levels_account_id_accounts'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['product_id'], ['products.id'], name=op.f('fk_stock_levels_product_id_products'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['warehouse_id'], ['warehouses.id'], name=op.f('fk_stock_levels_warehouse_id_warehouses'), ondelete='RESTRICT'),
+    sa.ForeignKeyConstraint(['warehouse_id'], ['warehouses.id'], name=op.f('fk_stock_levels_warehouse_id_warehouses'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('product_id', 'warehouse_id', name=op.f('pk_stock_levels'))
     )
     with op.batch_alter_table('stock_levels', schema=None) as batch_op:

@@ -1,0 +1,56 @@
+"""The product fields a feed column can show, and how each is written."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from shelfcast.render.spec import CellFormat
+
+CUSTOM_PREFIX = "custom."
+
+
+class ProductField(StrEnum):
+    SKU = "sku"
+    NAME = "name"
+    BARCODE = "barcode"
+    CATEGORY = "category"
+    CATEGORY_PATH = "category_path"
+    DESCRIPTION = "description"
+    BRAND = "brand"
+    UNIT = "unit"
+    WEIGHT = "weight"
+    IMAGES = "images"
+    QUANTITY = "quantity"
+    CREATED_AT = "created_at"
+    UPDATED_AT = "updated_at"
+
+    @property
+    def cell_format(self) -> CellFormat:
+        if self is ProductField.QUANTITY:
+            return CellFormat.QUANTITY
+        if self is ProductField.WEIGHT:
+            return CellFormat.NUMBER
+        return CellFormat.TEXT
+
+
+# How the field select of the UI labels them, in the order it lists them.
+PRODUCT_FIELD_LABELS: dict[ProductField, str] = {
+    ProductField.SKU: "SKU (article)",
+    ProductField.NAME: "Name",
+    ProductField.BARCODE: "Barcode",
+    ProductField.CATEGORY: "Category",
+    ProductField.CATEGORY_PATH: "Category (full path)",
+    ProductField.DESCRIPTION: "Description",
+    ProductField.BRAND: "Brand",
+    ProductField.UNIT: "Unit",
+    ProductField.WEIGHT: "Weight",
+    ProductField.IMAGES: "Images",
+    ProductField.QUANTITY: "Quantity (sum of the chosen warehouses)",
+    ProductField.CREATED_AT: "Created at",
+    ProductField.UPDATED_AT: "Updated at",
+}
+
+
+def custom_key(field: str) -> str | None:
+    """The custom field key of ``custom.<key>``, or None for a system field name."""
+    return field[len(CUSTOM_PREFIX) :] if field.startswith(CUSTOM_PREFIX) else None

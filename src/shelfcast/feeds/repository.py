@@ -1,0 +1,334 @@
+"""All SQL of the feeds package, including the streamed feed rows query."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    delete,
+    func,
+    insert,
+    literal,
+    null,
+    select,
+    update,
+)
+from sqlalchemy.dialects.postgresql import aggregate_order_by
+from sqlalchemy.orm import Session, aliased
+
+from shelfcast.accounts.models import Account
+from shelfcast.catalog.models import (
+    Category,
+    CustomField,
+    CustomFieldValue,
+    Price,
+    PriceType,
+    Product,
+    ProductImage,
+    StockLevel,
+    Warehouse,
+)
+from shelfcast.db.base import utcnow
+from shelfcast.feeds.fields import ProductField
+from shelfcast.feeds.models import FeedColumn, FeedFile, FeedLink, FeedWarehouse, Integration
+from shelfcast.render.spec import RawValue
+
+# Rows fetched from the database cursor at a time: memory stays flat whatever the catalog.
+STREAM_BATCH = 2000
+IMAGE_SEPARATOR = ","
+
+
+# --- the integration and the feed files -------------------------------------------------
+
+
+def get_integration(session: Session, account_id: int) -> Integration | None:
+    return session.scalars(select(Integration).where(Integration.account_id == account_id)).first()
+
+
+def add_integration(session: Session, account_id: int) -> Integration:
+    integration = Integration(account_id=account_id, enabled=False)
+    session.add(integration)
+    session.flush()
+    return integration
+
+
+def lock_account(session: Session, account_id: int) -> Account | None:
+    """Read the account row locked for this transaction (PostgreSQL row lock;
+    on SQLite the writing transaction already holds the database's write lock)."""
+    return session.scalars(
+        select(Account).where(Account.id == account_id).with_for_update()
+    ).first()
+
+
+def count_feeds(session: Session, account_id: int) -> int:
+    return (
+        session.scalar(
+            select(func.count()).select_from(FeedFile).where(FeedFile.account_id == account_id)
+        )
+        or 0
+    )
+
+
+def get_feed(session: Session, account_id: int, feed_id: int) -> FeedFile | None:
+    return session.scalars(
+        select(FeedFile).where(FeedFile.id == feed_id, FeedFile.account_id == account_id)
+    ).first()
+
+
+def list_feeds(session: Session, account_id: int) -> Sequence[FeedFile]:
+    return session.scalars(
+        select(FeedFile).where(FeedFile.account_id == account_id).order_by(FeedFile.id)
+    ).all()
+
+
+def feed_columns(session: Session, feed_ids: Sequence[int]) -> dict[int, list[FeedColumn]]:
+    found: dict[int, list[FeedColumn]] = {feed_id: [] for feed_id in feed_ids}
+    rows = session.scalars(
+        select(FeedColumn)
+        .where(FeedColumn.feed_id.in_(feed_ids))
+        .order_by(FeedColumn.feed_id, FeedColumn.position)
+    )
+    for column in rows:
+        found[column.feed_id].append(column)
+    return found
+
+
+def feed_warehouse_ids(session: Session, feed_ids: Sequence[int]) -> dict[int, list[int]]:
+    found: dict[int, list[int]] = {feed_id: [] for feed_id in feed_ids}
+    rows = session.execute(
+        select(FeedWarehouse.feed_id, FeedWarehouse.warehouse_id)
+        .where(FeedWarehouse.feed_id.in_(feed_ids))
+        .order_by(FeedWarehouse.feed_id, FeedWarehouse.warehouse_id)
+    )
+    for feed_id, warehouse_id in rows:
+        found[feed_id].append(warehouse_id)
+    return found
+
+
+def replace_feed_columns(
+    session: Session, feed: FeedFile, columns: Sequence[dict[str, Any]]
+) -> None:
+    session.execute(delete(FeedColumn).where(FeedColumn.feed_id == feed.id))
+    session.execute(
+        insert(FeedColumn),
+        [
+            {**column, "feed_id": feed.id, "account_id": feed.account_id, "position": position}
+            for position, column in enumerate(columns)
+        ],
+    )
+
+
+def replace_feed_warehouses(session: Session, feed: FeedFile, warehouse_ids: Sequence[int]) -> None:
+    session.execute(delete(FeedWarehouse).where(FeedWarehouse.feed_id == feed.id))
+    session.execute(
+        insert(FeedWarehouse),
+        [
+            {"feed_id": feed.id, "warehouse_id": wid, "account_id": feed.account_id}
+            for wid in warehouse_ids
+        ],
+    )
+
+
+def bump_settings_version(session: Session, feed: FeedFile) -> None:
+    session.execute(
+        update(FeedFile)
+        .where(FeedFile.id == feed.id)
+        .values(settings_version=FeedFile.settings_version + 1, updated_at=utcnow())
+    )
+    session.refresh(feed)
+
+
+def owned_ids(session: Session, model: type[Warehouse | PriceType], account_id: int) -> set[int]:
+    return set(session.scalars(select(model.id).where(model.account_id == account_id)))
+
+
+def custom_field_types(session: Session, account_id: int) -> dict[str, str]:
+    rows = session.execute(
+        select(CustomField.key, CustomField.type).where(CustomField.account_id == account_id)
+    )
+    return {key: type_ for key, type_ in rows}
+
+
+def custom_field_ids(session: Session, account_id: int, keys: Sequence[str]) -> dict[str, int]:
+    rows = session.execute(
+        select(CustomField.key, CustomField.id).where(
+            CustomField.account_id == account_id, CustomField.key.in_(keys)
+        )
+    )
+    return {key: id_ for key, id_ in rows}
+
+
+# --- links ---------------------------------------------------------------------------
+
+
+def add_link(session: Session, feed: FeedFile, token: str, token_hash: str) -> FeedLink:
+    link = FeedLink(account_id=feed.account_id, feed_id=feed.id, token=token, token_hash=token_hash)
+    session.add(link)
+    session.flush()
+    return link
+
+
+def current_links(session: Session, feed_ids: Sequence[int]) -> dict[int, FeedLink]:
+    """The newest link of each feed that has no expiry set."""
+    found: dict[int, FeedLink] = {}
+    rows = session.scalars(
+        select(FeedLink)
+        .where(FeedLink.feed_id.in_(feed_ids), FeedLink.expires_at.is_(None))
+        .order_by(FeedLink.feed_id, FeedLink.id)
+    )
+    for link in rows:
+        found[link.feed_id] = link
+    return found
+
+
+def expire_links(session: Session, feed_id: int, at: datetime) -> None:
+    session.execute(
+        update(FeedLink)
+        .where(FeedLink.feed_id == feed_id, FeedLink.expires_at.is_(None))
+        .values(expires_at=at)
+    )
+
+
+# --- the feed rows query ---------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RowsColumn:
+    """What one column of the rows query selects (resolved by the service)."""
+
+    field: ProductField | None = None
+    custom_field_id: int | None = None
+    price_type_id: int | None = None
+    constant: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RowsQuery:
+    account_id: int
+    warehouse_ids: tuple[int, ...]
+    include_zero_stock: bool
+    columns: tuple[RowsColumn, ...]
+
+
+def feed_rows_statement(query: RowsQuery, dialect_name: str) -> Select[Any]:
+    """One SELECT yielding one row per product with one value per column, in order.
+
+    The quantity is the sum over the feed's warehouses (clamping negatives is the
+    renderer's job); products with no positive quantity are left out unless the
+    feed includes zero stock. Prices, custom values and the category are left
+    joins, images one ordered string per product.
+    """
+    stock = (
+        select(StockLevel.product_id, func.sum(StockLevel.quantity).label("quantity"))
+        .where(
+            StockLevel.account_id == query.account_id,
+            StockLevel.warehouse_id.in_(query.warehouse_ids),
+        )
+        .group_by(StockLevel.product_id)
+        .subquery("stock")
+    )
+    quantity = func.coalesce(stock.c.quantity, literal(0, StockLevel.quantity.type))
+    frm: Any = Product.__table__.outerjoin(stock, stock.c.product_id == Product.id)
+
+    needs_category = any(
+        c.field in (ProductField.CATEGORY, ProductField.CATEGORY_PATH) for c in query.columns
+    )
+    category = aliased(Category, name="category")
+    if needs_category:
+        frm = frm.outerjoin(category, category.id == Product.category_id)
+
+    prices: dict[int, Any] = {}
+    customs: dict[int, Any] = {}
+    selected: list[ColumnElement[Any]] = []
+    for column in query.columns:
+        if column.constant is not None:
+            selected.append(null())
+        elif column.price_type_id is not None:
+            if column.price_type_id not in prices:
+                alias = aliased(Price, name=f"price_{len(prices)}")
+                frm = frm.outerjoin(
+                    alias,
+                    and_(
+                        alias.product_id == Product.id, alias.price_type_id == column.price_type_id
+                    ),
+                )
+                prices[column.price_type_id] = alias
+            selected.append(prices[column.price_type_id].amount)
+        elif column.custom_field_id is not None:
+            if column.custom_field_id not in customs:
+                alias = aliased(CustomFieldValue, name=f"custom_{len(customs)}")
+                frm = frm.outerjoin(
+                    alias,
+                    and_(
+                        alias.product_id == Product.id,
+                        alias.custom_field_id == column.custom_field_id,
+                    ),
+                )
+                customs[column.custom_field_id] = alias
+            selected.append(customs[column.custom_field_id].value)
+        else:
+            assert column.field is not None
+            selected.append(_field_expression(column.field, quantity, category, dialect_name))
+
+    stmt = select(*selected).select_from(frm).where(Product.account_id == query.account_id)
+    if not query.include_zero_stock:
+        stmt = stmt.where(stock.c.quantity > 0)
+    return stmt.order_by(Product.id)
+
+
+def _field_expression(
+    field: ProductField, quantity: ColumnElement[Any], category: Any, dialect_name: str
+) -> ColumnElement[Any]:
+    if field is ProductField.QUANTITY:
+        return quantity
+    if field is ProductField.CATEGORY:
+        return category.name  # type: ignore[no-any-return]
+    if field is ProductField.CATEGORY_PATH:
+        return category.path  # type: ignore[no-any-return]
+    if field is ProductField.IMAGES:
+        return _ordered_images(dialect_name)
+    return getattr(Product, field.value)  # type: ignore[no-any-return]
+
+
+def _ordered_images(dialect_name: str) -> ColumnElement[Any]:
+    """A product's image URLs joined with ``,`` in their order, as one string."""
+    if dialect_name == "postgresql":
+        return (
+            select(
+                func.string_agg(
+                    ProductImage.url,
+                    aggregate_order_by(literal(IMAGE_SEPARATOR), ProductImage.position),
+                )
+            )
+            .where(ProductImage.product_id == Product.id)
+            .scalar_subquery()
+        )
+    # SQLite before 3.44 has no ORDER BY inside aggregates; it concatenates in the
+    # order of an ordered subquery.
+    ordered = (
+        select(ProductImage.url)
+        .where(ProductImage.product_id == Product.id)
+        .order_by(ProductImage.position)
+        .correlate(Product)
+        .subquery("ordered_images")
+    )
+    return (
+        select(func.group_concat(ordered.c.url, IMAGE_SEPARATOR))
+        .select_from(ordered)
+        .scalar_subquery()
+    )
+
+
+def feed_rows(session: Session, query: RowsQuery) -> Iterator[Sequence[RawValue]]:
+    """Stream the rows of :func:`feed_rows_statement`, a batch of rows at a time."""
+    stmt = feed_rows_statement(query, session.get_bind().dialect.name)
+    # A server-side cursor on PostgreSQL; fetchmany batches on SQLite.
+    result = session.execute(stmt, execution_options={"yield_per": STREAM_BATCH})
+    for partition in result.partitions():
+        yield from partition  # type: ignore[misc]

@@ -1,0 +1,231 @@
+"""The API's shapes of the integration and its feed files (SPEC section 8).
+
+Rules that need nothing but the input live here (pydantic validators); rules
+that need the account's data (its warehouses, price types, custom fields, plan)
+live in ``service.py``.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Annotated, Any, Self
+from urllib.parse import urlsplit
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from shelfcast.render.spec import ColumnSource, CsvSeparator, FileType
+
+FILE_NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+SHEET_NAME_FORBIDDEN = set("[]:*?/\\")
+MAX_HEADER_ROW = 1000
+MAX_COLUMNS = 1000
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=False)
+
+
+def check_store_url(value: str) -> str:
+    value = value.strip()
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname or " " in value:
+        raise ValueError("must be a valid http:// or https:// address, e.g. https://shop.example")
+    return value
+
+
+def check_file_name(value: str) -> str:
+    value = value.strip()
+    if not value:
+        raise ValueError("is required")
+    if "/" in value or "\\" in value or ".." in value:
+        raise ValueError("must be a plain file name, without folders or '..'")
+    if len(value) > 100:
+        raise ValueError("must be at most 100 characters")
+    if not FILE_NAME_PATTERN.match(value):
+        raise ValueError(
+            "may contain only letters A-Z, digits, '.', '_' and '-', and must start "
+            "with a letter or digit"
+        )
+    return value
+
+
+def check_sheet_name(value: str) -> str:
+    if not 1 <= len(value) <= 31:
+        raise ValueError("must be 1 to 31 characters long (Excel's rule)")
+    bad = sorted(SHEET_NAME_FORBIDDEN.intersection(value))
+    if bad:
+        raise ValueError(
+            f"must not contain {' '.join(bad)} (Excel forbids [ ] : * ? / \\ in sheet names)"
+        )
+    if value.startswith("'") or value.endswith("'"):
+        raise ValueError("must not start or end with an apostrophe (Excel's rule)")
+    if value.casefold() == "history":
+        raise ValueError("must not be 'History', a name Excel reserves")
+    return value
+
+
+def strip_extension(file_name: str, file_type: FileType) -> str:
+    """``stock.csv`` typed for a CSV file means ``stock``: the extension follows the type."""
+    suffix = f".{file_type.value}"
+    if file_name.lower().endswith(suffix) and len(file_name) > len(suffix):
+        return file_name[: -len(suffix)]
+    return file_name
+
+
+class ColumnIn(_Strict):
+    header: Annotated[str, Field(max_length=255)]
+    source: ColumnSource
+    field: str | None = None
+    price_type_id: int | None = None
+    value: Annotated[str | None, Field(max_length=32767)] = None
+
+    @field_validator("header")
+    @classmethod
+    def _header_not_empty(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("is required: the column header the store expects")
+        return value
+
+    @model_validator(mode="after")
+    def _source_setting(self) -> Self:
+        needs = {
+            ColumnSource.PRODUCT_FIELD: "field",
+            ColumnSource.PRICE: "price_type_id",
+            ColumnSource.CUSTOM_VALUE: "value",
+        }
+        needed = needs[self.source]
+        if getattr(self, needed) is None:
+            raise ValueError(f"a '{self.source.value}' column needs '{needed}'")
+        for name in needs.values():
+            if name != needed and getattr(self, name) is not None:
+                raise ValueError(
+                    f"'{name}' does not apply to a '{self.source.value}' column "
+                    f"(it uses '{needed}')"
+                )
+        return self
+
+
+class ColumnRead(_Strict):
+    header: str
+    source: ColumnSource
+    field: str | None = None
+    price_type_id: int | None = None
+    value: str | None = None
+
+
+Columns = Annotated[list[ColumnIn], Field(min_length=1, max_length=MAX_COLUMNS)]
+WarehouseIds = Annotated[list[int], Field(min_length=1)]
+
+
+class _FeedRules(_Strict):
+    """Validators shared by create and update (they run on the fields given)."""
+
+    @field_validator("store_name", check_fields=False)
+    @classmethod
+    def _store_name(cls, value: str) -> str:
+        value = value.strip()
+        if not value:
+            raise ValueError("is required")
+        return value
+
+    @field_validator("store_url", check_fields=False)
+    @classmethod
+    def _store_url(cls, value: str) -> str:
+        return check_store_url(value)
+
+    @field_validator("file_name", check_fields=False)
+    @classmethod
+    def _file_name(cls, value: str) -> str:
+        return check_file_name(value)
+
+    @field_validator("sheet_name", check_fields=False)
+    @classmethod
+    def _sheet_name(cls, value: str) -> str:
+        return check_sheet_name(value)
+
+    @field_validator("warehouse_ids", check_fields=False)
+    @classmethod
+    def _distinct_warehouses(cls, value: list[int]) -> list[int]:
+        if len(set(value)) != len(value):
+            raise ValueError("lists a warehouse twice")
+        return value
+
+
+class FeedCreate(_FeedRules):
+    store_name: Annotated[str, Field(max_length=200)]
+    store_url: Annotated[str, Field(max_length=2000)]
+    warehouse_ids: WarehouseIds
+    file_type: FileType
+    csv_separator: CsvSeparator | None = None
+    file_name: str
+    sheet_name: str | None = None
+    header_row: Annotated[int, Field(ge=1, le=MAX_HEADER_ROW)] = 1
+    include_zero_stock: bool = False
+    enabled: bool = True
+    columns: Columns
+
+
+class FeedUpdate(_FeedRules):
+    """PATCH: only the fields given change; ``columns`` and ``warehouse_ids`` replace the lists."""
+
+    store_name: Annotated[str, Field(max_length=200)] | None = None
+    store_url: Annotated[str, Field(max_length=2000)] | None = None
+    warehouse_ids: WarehouseIds | None = None
+    file_type: FileType | None = None
+    csv_separator: CsvSeparator | None = None
+    file_name: str | None = None
+    sheet_name: str | None = None
+    header_row: Annotated[int, Field(ge=1, le=MAX_HEADER_ROW)] | None = None
+    include_zero_stock: bool | None = None
+    enabled: bool | None = None
+    columns: Columns | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_nulls(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            nulls = [key for key, value in data.items() if value is None and key != "csv_separator"]
+            if nulls:
+                raise ValueError(f"{', '.join(sorted(nulls))} cannot be null; leave it out instead")
+        return data
+
+
+class BuildRead(_Strict):
+    status: str
+    built_at: datetime | None = None
+    rows: int | None = None
+    bytes: int | None = None
+    error: str | None = None
+
+
+class FeedRead(_Strict):
+    id: int
+    store_name: str
+    store_url: str
+    warehouse_ids: list[int]
+    file_type: FileType
+    csv_separator: CsvSeparator
+    file_name: str
+    sheet_name: str
+    header_row: int
+    include_zero_stock: bool
+    enabled: bool
+    columns: list[ColumnRead]
+    url: str
+    status: str
+    created_at: datetime
+    updated_at: datetime
+
+
+class IntegrationRead(_Strict):
+    enabled: bool
+
+
+class IntegrationUpdate(_Strict):
+    enabled: bool
+
+
+class PreviewRead(_Strict):
+    header: list[str]
+    rows: list[list[str | int | float | None]]
