@@ -23,6 +23,17 @@ class Settings(BaseSettings):
     )
     secret_key: str | None = Field(default=None, description="Signs sessions; required outside the demo")
 
+    link_wait_seconds: float = Field(
+        default=10.0,
+        ge=0,
+        description="How long a link request waits for a running rebuild before it is "
+        "answered with the previous complete file",
+    )
+    first_build_wait_seconds: float = Field(
+        default=300.0, ge=0, description="How long the first request of a new feed waits for its build"
+    )
+    fetch_log: bool = Field(default=True, description="Record every fetch of a feed link")
+
     @property
     def public_base_url(self) -> str:
         return self.base_url.rstrip("/")

@@ -14,6 +14,7 @@ from shelfcast.catalog.models import (
 )
 from shelfcast.db.base import Base
 from shelfcast.feeds.models import FeedColumn, FeedFile, FeedLink, FeedWarehouse, Integration
+from shelfcast.publish.models import FeedBuild, Fetch
 
 __all__ = [
     "Account",
@@ -22,10 +23,12 @@ __all__ = [
     "Category",
     "CustomField",
     "CustomFieldValue",
+    "FeedBuild",
     "FeedColumn",
     "FeedFile",
     "FeedLink",
     "FeedWarehouse",
+    "Fetch",
     "Integration",
     "Price",
     "PriceType",

@@ -81,6 +81,11 @@ def get_feed(session: Session, account_id: int, feed_id: int) -> FeedFile | None
     ).first()
 
 
+def find_feed(session: Session, feed_id: int) -> FeedFile | None:
+    """A feed by id whatever its account: for the administrator's command line only."""
+    return session.get(FeedFile, feed_id)
+
+
 def list_feeds(session: Session, account_id: int) -> Sequence[FeedFile]:
     return session.scalars(
         select(FeedFile).where(FeedFile.account_id == account_id).order_by(FeedFile.id)
@@ -325,9 +330,13 @@ def _ordered_images(dialect_name: str) -> ColumnElement[Any]:
     )
 
 
-def feed_rows(session: Session, query: RowsQuery) -> Iterator[Sequence[RawValue]]:
+def feed_rows(
+    session: Session, query: RowsQuery, limit: int | None = None
+) -> Iterator[Sequence[RawValue]]:
     """Stream the rows of :func:`feed_rows_statement`, a batch of rows at a time."""
     stmt = feed_rows_statement(query, session.get_bind().dialect.name)
+    if limit is not None:
+        stmt = stmt.limit(limit)
     # A server-side cursor on PostgreSQL; fetchmany batches on SQLite.
     result = session.execute(stmt, execution_options={"yield_per": STREAM_BATCH})
     for partition in result.partitions():

@@ -192,11 +192,15 @@ class FeedUpdate(_FeedRules):
 
 
 class BuildRead(_Strict):
+    """The last build, and the file the link serves (which a failed build leaves in place)."""
+
     status: str
     built_at: datetime | None = None
+    seconds: float | None = None
+    error: str | None = None
+    published_at: datetime | None = None
     rows: int | None = None
     bytes: int | None = None
-    error: str | None = None
 
 
 class FeedRead(_Strict):
@@ -216,6 +220,9 @@ class FeedRead(_Strict):
     status: str
     created_at: datetime
     updated_at: datetime
+    build: BuildRead | None = Field(
+        default=None, description="The last build of the file; null until the first one"
+    )
 
 
 class IntegrationRead(_Strict):

@@ -11,6 +11,7 @@ import secrets
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from decimal import Decimal
 from typing import Any, BinaryIO
 
 from sqlalchemy.orm import Session
@@ -28,9 +29,10 @@ from shelfcast.feeds.schemas import (
     FeedCreate,
     FeedRead,
     FeedUpdate,
+    PreviewRead,
     strip_extension,
 )
-from shelfcast.render import RenderResult, render_feed
+from shelfcast.render import RenderResult, feed_cells, format_decimal, render_feed
 from shelfcast.render.spec import (
     CellFormat,
     Column,
@@ -120,6 +122,14 @@ def delete_feed(session: Session, account_id: int, feed_id: int) -> None:
 
 def get_feed(session: Session, account_id: int, feed_id: int) -> FeedFile:
     feed = repo.get_feed(session, account_id, feed_id)
+    if feed is None:
+        raise NotFound(f"feed {feed_id} not found")
+    return feed
+
+
+def find_feed(session: Session, feed_id: int) -> FeedFile:
+    """A feed by id whatever its account: for the administrator's command line only."""
+    feed = repo.find_feed(session, feed_id)
     if feed is None:
         raise NotFound(f"feed {feed_id} not found")
     return feed
@@ -389,9 +399,11 @@ def plan_feed(session: Session, feed: FeedFile) -> FeedPlan:
     return FeedPlan(spec=spec, query=query, datetime_positions=tuple(datetime_positions))
 
 
-def raw_rows(session: Session, plan: FeedPlan) -> Iterator[Sequence[RawValue]]:
+def raw_rows(
+    session: Session, plan: FeedPlan, limit: int | None = None
+) -> Iterator[Sequence[RawValue]]:
     """The feed's rows as the renderer takes them (datetimes written as ISO 8601)."""
-    rows = repo.feed_rows(session, plan.query)
+    rows = repo.feed_rows(session, plan.query, limit)
     if not plan.datetime_positions:
         return rows
     return _with_iso_datetimes(rows, plan.datetime_positions)
@@ -407,6 +419,28 @@ def _with_iso_datetimes(
             if isinstance(value, datetime):
                 values[position] = value.isoformat(timespec="seconds")
         yield values
+
+
+def preview(session: Session, feed: FeedFile, limit: int) -> PreviewRead:
+    """The header and first ``limit`` rows, each cell as the file will hold it: CSV
+    cells as the text written; Excel numeric cells as numbers, blank cells as null."""
+    plan = plan_feed(session, feed)
+    cells = feed_cells(plan.spec.columns, raw_rows(session, plan, limit))
+    if plan.spec.file_type is FileType.CSV:
+        rows = [[_csv_text(cell) for cell in row] for row in cells]
+    else:
+        rows = [[_excel_value(cell) for cell in row] for row in cells]
+    return PreviewRead(header=[c.header for c in plan.spec.columns], rows=rows)
+
+
+def _csv_text(cell: str | Decimal) -> str:
+    return format_decimal(cell) if isinstance(cell, Decimal) else cell
+
+
+def _excel_value(cell: str | Decimal) -> str | int | float | None:
+    if isinstance(cell, Decimal):
+        return int(cell) if cell == cell.to_integral_value() else float(cell)
+    return cell if cell != "" else None
 
 
 def render_feed_file(session: Session, feed: FeedFile, out: BinaryIO) -> RenderResult:

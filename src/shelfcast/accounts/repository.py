@@ -1,0 +1,73 @@
+"""All SQL of the accounts package."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.orm import Session
+
+from shelfcast.accounts.models import Account, ApiKey
+
+
+def get_account(session: Session, account_id: int) -> Account | None:
+    return session.get(Account, account_id)
+
+
+def add_account(session: Session, name: str, plan: str) -> Account:
+    account = Account(name=name, plan=plan)
+    session.add(account)
+    session.flush()
+    return account
+
+
+def set_plan(session: Session, account: Account, plan: str) -> None:
+    account.plan = plan
+    session.flush()
+
+
+def add_api_key(session: Session, account_id: int, name: str, prefix: str, key_hash: str) -> ApiKey:
+    api_key = ApiKey(account_id=account_id, name=name, prefix=prefix, key_hash=key_hash)
+    session.add(api_key)
+    session.flush()
+    return api_key
+
+
+def active_key_by_hash(session: Session, key_hash: str) -> tuple[ApiKey, Account] | None:
+    """The unrevoked key with this hash and its account, in one query."""
+    row = session.execute(
+        select(ApiKey, Account)
+        .join(Account, Account.id == ApiKey.account_id)
+        .where(ApiKey.key_hash == key_hash, ApiKey.revoked_at.is_(None))
+    ).first()
+    return (row[0], row[1]) if row is not None else None
+
+
+def touch_api_key(session: Session, key_id: int, now: datetime, stale_before: datetime) -> None:
+    """Record a use, unless one newer than ``stale_before`` is recorded (a concurrent request)."""
+    session.execute(
+        update(ApiKey)
+        .where(
+            ApiKey.id == key_id,
+            or_(ApiKey.last_used_at.is_(None), ApiKey.last_used_at < stale_before),
+        )
+        .values(last_used_at=now)
+    )
+
+
+def list_api_keys(session: Session, account_id: int) -> Sequence[ApiKey]:
+    return session.scalars(
+        select(ApiKey).where(ApiKey.account_id == account_id).order_by(ApiKey.id)
+    ).all()
+
+
+def get_api_key(session: Session, account_id: int, key_id: int) -> ApiKey | None:
+    return session.scalars(
+        select(ApiKey).where(ApiKey.id == key_id, ApiKey.account_id == account_id)
+    ).first()
+
+
+def revoke_api_key(session: Session, api_key: ApiKey, now: datetime) -> None:
+    api_key.revoked_at = now
+    session.flush()

@@ -1,0 +1,411 @@
+"""All SQL of the catalog package.
+
+Bulk writes are set-based: one statement per kind of row (executemany), never
+one round trip per product. Lists of keys in ``IN (...)`` are cut into chunks
+of ``IN_CHUNK`` so no statement exceeds a driver's bind parameter limit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any, TypeVar
+
+from sqlalchemy import Select, delete, insert, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from shelfcast.accounts.models import Account
+from shelfcast.catalog.models import (
+    Category,
+    CustomField,
+    CustomFieldValue,
+    Price,
+    PriceType,
+    Product,
+    ProductImage,
+    StockLevel,
+    Warehouse,
+)
+
+IN_CHUNK = 500
+PATH_SEPARATOR = " > "
+
+_T = TypeVar("_T")
+
+
+def chunks(items: Sequence[_T], size: int = IN_CHUNK) -> Iterator[Sequence[_T]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _upsert_insert(session: Session, model: type[Any]) -> sqlite.Insert | postgresql.Insert:
+    """An INSERT that can take ``ON CONFLICT DO UPDATE``, for the session's database."""
+    if session.get_bind().dialect.name == "postgresql":
+        return postgresql.insert(model)
+    return sqlite.insert(model)
+
+
+def bump_catalog_version(session: Session, account_id: int) -> None:
+    """Mark every feed of the account stale; call once per catalog write, in its transaction."""
+    session.execute(
+        update(Account)
+        .where(Account.id == account_id)
+        .values(catalog_version=Account.catalog_version + 1)
+    )
+
+
+# --- warehouses, price types, custom fields, categories ---------------------------------
+
+
+def list_warehouses(session: Session, account_id: int) -> Sequence[Warehouse]:
+    return session.scalars(
+        select(Warehouse).where(Warehouse.account_id == account_id).order_by(Warehouse.id)
+    ).all()
+
+
+def get_warehouse(session: Session, account_id: int, warehouse_id: int) -> Warehouse | None:
+    return session.scalars(
+        select(Warehouse).where(Warehouse.id == warehouse_id, Warehouse.account_id == account_id)
+    ).first()
+
+
+def find_warehouse_by_name(session: Session, account_id: int, name: str) -> Warehouse | None:
+    return session.scalars(
+        select(Warehouse).where(Warehouse.account_id == account_id, Warehouse.name == name)
+    ).first()
+
+
+def add_warehouse(session: Session, account_id: int, name: str) -> Warehouse:
+    warehouse = Warehouse(account_id=account_id, name=name)
+    session.add(warehouse)
+    session.flush()
+    return warehouse
+
+
+def set_warehouse_name(session: Session, warehouse: Warehouse, name: str) -> None:
+    warehouse.name = name
+    session.flush()
+
+
+def list_price_types(session: Session, account_id: int) -> Sequence[PriceType]:
+    return session.scalars(
+        select(PriceType).where(PriceType.account_id == account_id).order_by(PriceType.id)
+    ).all()
+
+
+def find_price_type_by_name(session: Session, account_id: int, name: str) -> PriceType | None:
+    return session.scalars(
+        select(PriceType).where(PriceType.account_id == account_id, PriceType.name == name)
+    ).first()
+
+
+def add_price_type(session: Session, account_id: int, name: str, currency: str) -> PriceType:
+    price_type = PriceType(account_id=account_id, name=name, currency=currency)
+    session.add(price_type)
+    session.flush()
+    return price_type
+
+
+def list_custom_fields(session: Session, account_id: int) -> Sequence[CustomField]:
+    return session.scalars(
+        select(CustomField).where(CustomField.account_id == account_id).order_by(CustomField.id)
+    ).all()
+
+
+def find_custom_field_by_key(session: Session, account_id: int, key: str) -> CustomField | None:
+    return session.scalars(
+        select(CustomField).where(CustomField.account_id == account_id, CustomField.key == key)
+    ).first()
+
+
+def add_custom_field(
+    session: Session, account_id: int, key: str, label: str, type: str
+) -> CustomField:
+    field = CustomField(account_id=account_id, key=key, label=label, type=type)
+    session.add(field)
+    session.flush()
+    return field
+
+
+def list_categories(session: Session, account_id: int) -> Sequence[Category]:
+    return session.scalars(
+        select(Category).where(Category.account_id == account_id).order_by(Category.path)
+    ).all()
+
+
+def category_ids_by_path(session: Session, account_id: int, paths: Sequence[str]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for chunk in chunks(paths):
+        rows = session.execute(
+            select(Category.path, Category.id).where(
+                Category.account_id == account_id, Category.path.in_(chunk)
+            )
+        )
+        found.update(rows.tuples().all())
+    return found
+
+
+def ensure_categories(
+    session: Session, account_id: int, rows: Sequence[Mapping[str, Any]]
+) -> dict[str, int]:
+    """Insert category nodes (dicts of parent_id, name, path) unless their path exists.
+
+    ``ON CONFLICT DO UPDATE`` (a no-op change) instead of a plain INSERT so that a
+    node created meanwhile by a concurrent upsert is returned, not a unique error.
+    """
+    if not rows:
+        return {}
+    stmt = _upsert_insert(session, Category)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[Category.account_id, Category.path],
+        set_={"name": stmt.excluded.name},
+    )
+    result = session.execute(
+        stmt.returning(Category.path, Category.id),
+        [{"account_id": account_id, **row} for row in rows],
+    )
+    return dict(result.tuples().all())
+
+
+# --- product writes ---------------------------------------------------------------------
+
+
+def product_ids_by_sku(session: Session, account_id: int, skus: Sequence[str]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for chunk in chunks(skus):
+        rows = session.execute(
+            select(Product.sku, Product.id).where(
+                Product.account_id == account_id, Product.sku.in_(chunk)
+            )
+        )
+        found.update(rows.tuples().all())
+    return found
+
+
+def insert_products(session: Session, rows: Sequence[Mapping[str, Any]]) -> dict[str, int]:
+    """Insert products (every dict with the same keys); answers their ids by sku."""
+    if not rows:
+        return {}
+    result = session.execute(insert(Product).returning(Product.sku, Product.id), rows)
+    return dict(result.tuples().all())
+
+
+def update_products(session: Session, rows: Sequence[Mapping[str, Any]]) -> None:
+    """ORM bulk UPDATE by primary key; each dict holds ``id`` and the columns to change."""
+    if not rows:
+        return
+    # Rows are sent in runs of equal key sets, one executemany per run: sort so
+    # products changing the same fields share one statement.
+    ordered = sorted(rows, key=lambda row: sorted(row))
+    session.execute(update(Product), ordered)
+
+
+def delete_images(session: Session, product_ids: Sequence[int]) -> None:
+    for chunk in chunks(product_ids):
+        session.execute(
+            delete(ProductImage)
+            .where(ProductImage.product_id.in_(chunk))
+            .execution_options(synchronize_session=False)
+        )
+
+
+def insert_images(session: Session, rows: Sequence[Mapping[str, Any]]) -> None:
+    if rows:
+        session.execute(insert(ProductImage), rows)
+
+
+def upsert_prices(session: Session, rows: Sequence[Mapping[str, Any]]) -> None:
+    if not rows:
+        return
+    stmt = _upsert_insert(session, Price)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[Price.product_id, Price.price_type_id],
+        set_={"amount": stmt.excluded.amount},
+    )
+    session.execute(stmt, rows)
+
+
+def delete_prices(
+    session: Session, product_ids: Sequence[int], price_type_id: int | None = None
+) -> None:
+    """Delete the products' prices: all of them, or only those of one price type."""
+    for chunk in chunks(product_ids):
+        stmt = delete(Price).where(Price.product_id.in_(chunk))
+        if price_type_id is not None:
+            stmt = stmt.where(Price.price_type_id == price_type_id)
+        session.execute(stmt.execution_options(synchronize_session=False))
+
+
+def upsert_custom_values(session: Session, rows: Sequence[Mapping[str, Any]]) -> None:
+    if not rows:
+        return
+    stmt = _upsert_insert(session, CustomFieldValue)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[CustomFieldValue.product_id, CustomFieldValue.custom_field_id],
+        set_={"value": stmt.excluded.value},
+    )
+    session.execute(stmt, rows)
+
+
+def delete_custom_values(
+    session: Session, product_ids: Sequence[int], custom_field_id: int | None = None
+) -> None:
+    """Delete the products' custom values: all of them, or only those of one field."""
+    for chunk in chunks(product_ids):
+        stmt = delete(CustomFieldValue).where(CustomFieldValue.product_id.in_(chunk))
+        if custom_field_id is not None:
+            stmt = stmt.where(CustomFieldValue.custom_field_id == custom_field_id)
+        session.execute(stmt.execution_options(synchronize_session=False))
+
+
+def delete_product(session: Session, account_id: int, product_id: int) -> bool:
+    """Delete a product (stock, prices, images, values go with it by cascade); False if none."""
+    deleted = session.execute(
+        delete(Product)
+        .where(Product.id == product_id, Product.account_id == account_id)
+        .returning(Product.id)
+    ).first()
+    return deleted is not None
+
+
+# --- stock ------------------------------------------------------------------------------
+
+
+def warehouse_ids(session: Session, account_id: int) -> set[int]:
+    return set(session.scalars(select(Warehouse.id).where(Warehouse.account_id == account_id)))
+
+
+def upsert_stock(session: Session, rows: Sequence[Mapping[str, Any]]) -> None:
+    if not rows:
+        return
+    stmt = _upsert_insert(session, StockLevel)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[StockLevel.product_id, StockLevel.warehouse_id],
+        set_={"quantity": stmt.excluded.quantity},
+    )
+    session.execute(stmt, rows)
+
+
+# --- product reads ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ProductRow:
+    id: int
+    sku: str
+    name: str
+    barcode: str | None
+    category_path: str | None
+    description: str | None
+    brand: str | None
+    unit: str | None
+    weight: Decimal | None
+    created_at: datetime
+    updated_at: datetime
+
+
+def _product_rows_query(account_id: int) -> Select[*tuple[Any, ...]]:
+    # Plain columns, not entities: rows never come from a stale identity map
+    # after the bulk writes above, which bypass it.
+    return (
+        select(
+            Product.id,
+            Product.sku,
+            Product.name,
+            Product.barcode,
+            Category.path,
+            Product.description,
+            Product.brand,
+            Product.unit,
+            Product.weight,
+            Product.created_at,
+            Product.updated_at,
+        )
+        .outerjoin(Category, Category.id == Product.category_id)
+        .where(Product.account_id == account_id)
+    )
+
+
+def product_page(
+    session: Session,
+    account_id: int,
+    *,
+    q: str | None,
+    category_id: int | None,
+    after: int | None,
+    limit: int,
+) -> list[ProductRow]:
+    """A page of products in id order, optionally matching ``q`` or within a category."""
+    stmt = _product_rows_query(account_id)
+    if q:
+        stmt = stmt.where(
+            or_(
+                Product.sku.icontains(q, autoescape=True),
+                Product.name.icontains(q, autoescape=True),
+                Product.barcode == q,
+            )
+        )
+    if category_id is not None:
+        # The category and everything below it.
+        chosen = (
+            select(Category.path)
+            .where(Category.id == category_id, Category.account_id == account_id)
+            .scalar_subquery()
+        )
+        stmt = stmt.where(
+            or_(Category.path == chosen, Category.path.startswith(chosen + PATH_SEPARATOR))
+        )
+    if after is not None:
+        stmt = stmt.where(Product.id > after)
+    stmt = stmt.order_by(Product.id).limit(limit)
+    return [ProductRow(*row) for row in session.execute(stmt)]
+
+
+def product_row(session: Session, account_id: int, product_id: int) -> ProductRow | None:
+    row = session.execute(_product_rows_query(account_id).where(Product.id == product_id)).first()
+    return ProductRow(*row) if row is not None else None
+
+
+def stock_of(session: Session, product_ids: Sequence[int]) -> list[tuple[int, int, Decimal]]:
+    """(product_id, warehouse_id, quantity), by product then warehouse."""
+    rows = session.execute(
+        select(StockLevel.product_id, StockLevel.warehouse_id, StockLevel.quantity)
+        .where(StockLevel.product_id.in_(product_ids))
+        .order_by(StockLevel.product_id, StockLevel.warehouse_id)
+    )
+    return [(p, w, q) for p, w, q in rows]
+
+
+def prices_of(session: Session, product_ids: Sequence[int]) -> list[tuple[int, str, Decimal]]:
+    """(product_id, price type name, amount), by product then price type."""
+    rows = session.execute(
+        select(Price.product_id, PriceType.name, Price.amount)
+        .join(PriceType, PriceType.id == Price.price_type_id)
+        .where(Price.product_id.in_(product_ids))
+        .order_by(Price.product_id, PriceType.id)
+    )
+    return [(p, n, a) for p, n, a in rows]
+
+
+def images_of(session: Session, product_ids: Sequence[int]) -> list[tuple[int, str]]:
+    """(product_id, url), by product then position."""
+    rows = session.execute(
+        select(ProductImage.product_id, ProductImage.url)
+        .where(ProductImage.product_id.in_(product_ids))
+        .order_by(ProductImage.product_id, ProductImage.position)
+    )
+    return [(p, u) for p, u in rows]
+
+
+def custom_values_of(session: Session, product_ids: Sequence[int]) -> list[tuple[int, str, str]]:
+    """(product_id, custom field key, value), by product then field."""
+    rows = session.execute(
+        select(CustomFieldValue.product_id, CustomField.key, CustomFieldValue.value)
+        .join(CustomField, CustomField.id == CustomFieldValue.custom_field_id)
+        .where(CustomFieldValue.product_id.in_(product_ids))
+        .order_by(CustomFieldValue.product_id, CustomField.id)
+    )
+    return [(p, k, v) for p, k, v in rows]

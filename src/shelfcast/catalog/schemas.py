@@ -1,0 +1,183 @@
+"""The API shapes of the inventory (SPEC section 8 names these fields; add, don't rename).
+
+Input schemas check shape only (types, unknown keys); the rules (lengths,
+decimal places, known price types, ...) live in ``catalog.service`` so that
+every caller, API or CLI, gets the same ``InvalidInput`` naming each bad field.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr
+
+from shelfcast.catalog.models import CustomFieldType
+
+__all__ = [
+    "CategoryRead",
+    "CustomFieldCreate",
+    "CustomFieldRead",
+    "CustomValue",
+    "PriceTypeCreate",
+    "PriceTypeRead",
+    "ProductPage",
+    "ProductRead",
+    "ProductUpsert",
+    "ProductsUpsert",
+    "StockLevelSet",
+    "StockRead",
+    "StockSet",
+    "StockSetResult",
+    "UpsertResult",
+    "WarehouseCreate",
+    "WarehouseRead",
+    "WarehouseUpdate",
+]
+
+
+class _Schema(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+# --- warehouses, price types, custom fields ---------------------------------------------
+
+
+class WarehouseCreate(_Schema):
+    name: str
+
+
+class WarehouseUpdate(_Schema):
+    name: str
+
+
+class WarehouseRead(_Schema):
+    id: int
+    name: str
+
+
+class PriceTypeCreate(_Schema):
+    name: str
+    currency: str = Field(description="ISO 4217 code, e.g. EUR (lowercase is accepted)")
+
+
+class PriceTypeRead(_Schema):
+    id: int
+    name: str
+    currency: str
+
+
+class CustomFieldCreate(_Schema):
+    key: str = Field(description="^[a-z][a-z0-9_]{0,63}$; feeds name the field custom.<key>")
+    label: str
+    type: CustomFieldType
+
+
+class CustomFieldRead(_Schema):
+    id: int
+    key: str
+    label: str
+    type: CustomFieldType
+
+
+class CategoryRead(_Schema):
+    id: int
+    parent_id: int | None
+    name: str
+    path: list[str] = Field(description="Names from the root to this category")
+
+
+# --- products ---------------------------------------------------------------------------
+
+# A custom field's value as sent. Tried left to right with strict types so a
+# string stays a string ("0012" is not the number 12) and JSON true is not 1.
+CustomValue = Annotated[
+    StrictStr | StrictBool | StrictInt | Decimal | None, Field(union_mode="left_to_right")
+]
+
+
+class ProductUpsert(_Schema):
+    """One product of an upsert. A field left out keeps its stored value; null clears it."""
+
+    sku: str
+    name: str
+    barcode: str | None = None
+    category: list[str] | None = Field(default=None, description="Category names, root first")
+    description: str | None = None
+    brand: str | None = None
+    unit: str | None = None
+    weight: Decimal | None = None
+    images: list[str] | None = Field(
+        default=None, description="Image URLs in order; replaces the product's images"
+    )
+    prices: dict[str, Decimal | None] | None = Field(
+        default=None,
+        description="Amount per price type name; null removes that price, a null map all prices",
+    )
+    custom: dict[str, CustomValue] | None = Field(
+        default=None,
+        description="Value per custom field key; null removes that value, a null map all values",
+    )
+
+
+class ProductsUpsert(_Schema):
+    products: list[ProductUpsert]
+
+
+class UpsertResult(_Schema):
+    created: int
+    updated: int
+
+
+class StockRead(_Schema):
+    warehouse_id: int
+    quantity: str
+
+
+class ProductRead(_Schema):
+    """A product as the API shows it: the upsert fields plus id, timestamps and stock.
+
+    Decimals are strings without exponent: prices keep at least two places
+    ("12.50"), weight and quantities lose trailing zeros ("5", "2.5").
+    """
+
+    id: int
+    sku: str
+    name: str
+    barcode: str | None
+    category: list[str] | None
+    description: str | None
+    brand: str | None
+    unit: str | None
+    weight: str | None
+    images: list[str]
+    prices: dict[str, str]
+    custom: dict[str, str]
+    created_at: datetime
+    updated_at: datetime
+    stock: list[StockRead]
+
+
+class ProductPage(_Schema):
+    products: list[ProductRead]
+    next_after: int | None = Field(
+        description="Pass as `after` to get the next page; null on the last page"
+    )
+
+
+# --- stock ------------------------------------------------------------------------------
+
+
+class StockLevelSet(_Schema):
+    sku: str
+    warehouse_id: int
+    quantity: Decimal
+
+
+class StockSet(_Schema):
+    levels: list[StockLevelSet]
+
+
+class StockSetResult(_Schema):
+    updated: int

@@ -1,0 +1,231 @@
+"""``shelfcast``: the administrator's way in (SPEC section 8)."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from sqlalchemy.orm import Session
+
+from shelfcast.accounts import service as accounts
+from shelfcast.accounts.models import Plan
+from shelfcast.db.database import open_database
+from shelfcast.db.session import transaction
+from shelfcast.demo import DEMO_ACCOUNT_NAME, create_demo, delete_demo
+from shelfcast.errors import ShelfcastError
+from shelfcast.feeds import service as feeds
+from shelfcast.feeds.models import FeedFile
+from shelfcast.render import extension
+from shelfcast.render.spec import FileType
+from shelfcast.settings import Settings
+
+app = typer.Typer(help="Shelfcast: stock and product feeds for every marketplace.", no_args_is_help=True)
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+accounts_app = typer.Typer(help="Merchant accounts.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+apikeys_app = typer.Typer(help="API keys of an account.", no_args_is_help=True)
+app.add_typer(accounts_app, name="accounts")
+app.add_typer(apikeys_app, name="apikeys")
+
+console = Console()
+errors = Console(stderr=True)
+
+
+def fail(message: str) -> typer.Exit:
+    errors.print(f"[red]error:[/red] {message}")
+    return typer.Exit(code=2)
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Create or migrate the database named by SHELFCAST_DATABASE_URL."""
+    settings = Settings()
+    open_database(settings).close()
+    console.print(f"database is up to date: {settings.database_url}")
+
+
+@accounts_app.command("create")
+def accounts_create(
+    name: Annotated[str, typer.Option(help="The merchant's name")],
+    plan: Annotated[Plan, typer.Option(help="hobby, startup or business")],
+) -> None:
+    """Create an account; prints one JSON object with account_id and api_key."""
+    database = open_database(Settings())
+    try:
+        with transaction(database.writes) as session:
+            account = accounts.create_account(session, name, plan.value)
+            _key, raw_key = accounts.create_api_key(session, account.id, name="created with the account")
+            payload = {"account_id": account.id, "api_key": raw_key}
+    except ShelfcastError as error:
+        raise fail(str(error)) from None
+    finally:
+        database.close()
+    typer.echo(json.dumps(payload))
+
+
+@accounts_app.command("set-plan")
+def accounts_set_plan(
+    account_id: int, plan: Annotated[Plan, typer.Argument(help="hobby, startup or business")]
+) -> None:
+    """Move an account to another plan."""
+    database = open_database(Settings())
+    try:
+        with transaction(database.writes) as session:
+            accounts.set_plan(session, account_id, plan.value)
+    except ShelfcastError as error:
+        raise fail(str(error)) from None
+    finally:
+        database.close()
+    console.print(f"account {account_id} is now on the {plan.value} plan")
+
+
+@apikeys_app.command("create")
+def apikeys_create(
+    account_id: Annotated[int, typer.Option("--account", help="Account id")],
+    name: Annotated[str, typer.Option(help="What the key is for")] = "",
+) -> None:
+    """Create an API key; prints it once as JSON (only its hash is stored)."""
+    database = open_database(Settings())
+    try:
+        with transaction(database.writes) as session:
+            accounts.get_account(session, account_id)
+            key, raw_key = accounts.create_api_key(session, account_id, name=name)
+            payload = {"id": key.id, "prefix": key.prefix, "api_key": raw_key}
+    except ShelfcastError as error:
+        raise fail(str(error)) from None
+    finally:
+        database.close()
+    typer.echo(json.dumps(payload))
+
+
+@apikeys_app.command("list")
+def apikeys_list(account_id: Annotated[int, typer.Option("--account", help="Account id")]) -> None:
+    """List an account's API keys (prefixes only)."""
+    database = open_database(Settings())
+    try:
+        with transaction(database.sessions) as session:
+            accounts.get_account(session, account_id)
+            keys = accounts.list_api_keys(session, account_id)
+            table = Table("id", "prefix", "name", "created", "last used", "revoked")
+            for key in keys:
+                table.add_row(
+                    str(key.id),
+                    key.prefix,
+                    key.name,
+                    f"{key.created_at:%Y-%m-%d %H:%M}",
+                    f"{key.last_used_at:%Y-%m-%d %H:%M}" if key.last_used_at else "never",
+                    f"{key.revoked_at:%Y-%m-%d %H:%M}" if key.revoked_at else "",
+                )
+    except ShelfcastError as error:
+        raise fail(str(error)) from None
+    finally:
+        database.close()
+    console.print(table)
+
+
+@apikeys_app.command("revoke")
+def apikeys_revoke(
+    key_id: int, account_id: Annotated[int, typer.Option("--account", help="Account id")]
+) -> None:
+    """Revoke an API key: requests with it answer 401 from now on."""
+    database = open_database(Settings())
+    try:
+        with transaction(database.writes) as session:
+            accounts.revoke_api_key(session, account_id, key_id)
+    except ShelfcastError as error:
+        raise fail(str(error)) from None
+    finally:
+        database.close()
+    console.print(f"API key {key_id} revoked")
+
+
+@app.command("serve")
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on")] = 8000,
+    workers: Annotated[int, typer.Option(help="Worker processes")] = 1,
+) -> None:
+    """Serve the web UI, the API and the feed links (migrates the database first)."""
+    import uvicorn
+
+    settings = Settings()
+    open_database(settings).close()  # migrate once, before the workers start
+    console.print(f"Shelfcast on http://{host}:{port}  (API docs: /api/v1/docs)")
+    uvicorn.run(
+        "shelfcast.web.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="warning",
+        access_log=False,
+    )
+
+
+@app.command("render")
+def render(
+    feed_id: int,
+    output: Annotated[Path, typer.Option("--output", "-o", help="File to write")],
+) -> None:
+    """Write a feed's current file to a local path."""
+    database = open_database(Settings())
+    try:
+        with transaction(database.sessions) as session:
+            feed = feeds.find_feed(session, feed_id)
+            rows, seconds = _render_to(session, feed, output)
+    except ShelfcastError as error:
+        raise fail(str(error)) from None
+    finally:
+        database.close()
+    console.print(f"wrote {output} ({rows} rows, {output.stat().st_size:,} bytes, {seconds:.2f} s)")
+
+
+def _render_to(session: Session, feed: FeedFile, output: Path) -> tuple[int, float]:
+    """Render into a temporary file beside ``output`` and rename it into place."""
+    output.parent.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    fd, temporary = tempfile.mkstemp(dir=output.parent, prefix=f".{output.name}.")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            result = feeds.render_feed_file(session, feed, out)
+        os.replace(temporary, output)
+    except BaseException:
+        os.unlink(temporary)
+        raise
+    return result.rows, time.perf_counter() - started
+
+
+@app.command("demo")
+def demo(
+    out: Annotated[Path, typer.Option(help="Folder the demo feeds are written to")] = Path("out"),
+) -> None:
+    """Create the demo account (replacing an earlier one) and write its feeds to ./out/."""
+    settings = Settings()
+    database = open_database(settings)
+    try:
+        with transaction(database.writes) as session:
+            delete_demo(session)
+            made = create_demo(session)
+        table = Table(title=f"{DEMO_ACCOUNT_NAME}: demo feeds")
+        for column in ("feed", "store", "file", "rows", "time"):
+            table.add_column(column)
+        with transaction(database.sessions) as session:
+            for feed in made.feeds:
+                target = out / f"{feed.file_name}.{extension(FileType(feed.file_type))}"
+                rows, seconds = _render_to(session, feed, target)
+                table.add_row(str(feed.id), feed.store_name, str(target), str(rows), f"{seconds:.2f} s")
+    finally:
+        database.close()
+    console.print(table)
+    console.print(f"account id {made.account_id}; database {settings.database_url}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

@@ -1,0 +1,249 @@
+"""Building feed files in the background, once per change, across processes.
+
+A write commits and then asks for the affected feeds to be built; a thread of
+the server process builds them, each under a per-feed lock (a file lock, plus a
+PostgreSQL advisory lock on PostgreSQL) so several worker processes build a
+change once. A build reads versions and rows in one transaction (one snapshot),
+renders to a temporary file, renames it in, then records it as published.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
+from enum import StrEnum
+
+import filelock
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from shelfcast.db.base import utcnow
+from shelfcast.db.session import transaction
+from shelfcast.feeds import service as feeds
+from shelfcast.publish import repository as repo
+from shelfcast.publish.keys import key_order, version_key
+from shelfcast.publish.store import FileStore
+from shelfcast.render.spec import FileType
+
+log = logging.getLogger(__name__)
+ADVISORY_NAMESPACE = 0x5348  # "SH": keeps our advisory locks apart from others'
+
+
+class Outcome(StrEnum):
+    BUILT = "built"
+    CURRENT = "current"  # nothing changed: nothing rebuilt
+    BUSY = "busy"  # another thread or process holds the feed's lock
+    FAILED = "failed"
+    GONE = "gone"
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    outcome: Outcome
+    key: str | None = None
+    error: str | None = None
+
+
+class FeedBuilder:
+    def __init__(
+        self,
+        engine: Engine,
+        sessions: sessionmaker[Session],
+        writes: sessionmaker[Session],
+        store: FileStore,
+    ) -> None:
+        self.engine = engine
+        self.sessions = sessions
+        self.writes = writes
+        self.store = store
+        self._queue: queue.Queue[int | None] = queue.Queue()
+        self._pending: set[int] = set()
+        self._pending_lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+        self._done = threading.Condition()
+        self._active = 0
+        # (feed id, key) of builds that failed here, so waiting requests stop early.
+        self.failed: dict[tuple[int, str], str] = {}
+
+    # --- the background thread ---
+
+    def start(self) -> None:
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="feed-builder", daemon=True)
+            self._thread.start()
+
+    def stop(self) -> None:
+        if self._thread is not None:
+            self._queue.put(None)
+            self._thread.join(timeout=30)
+            self._thread = None
+
+    def request(self, feed_id: int) -> None:
+        """Ask for a feed to be brought up to date (a no-op build if it already is)."""
+        with self._pending_lock:
+            if feed_id in self._pending:
+                return
+            self._pending.add(feed_id)
+        self._queue.put(feed_id)
+
+    def request_account(self, account_id: int) -> None:
+        with self.sessions() as session:
+            feed_ids = repo.feed_ids_of_account(session, account_id)
+        for feed_id in feed_ids:
+            self.request(feed_id)
+
+    def wait_idle(self, timeout: float = 30) -> bool:
+        """Block until the queue is empty and nothing is building (for tests and the CLI)."""
+        deadline = time.monotonic() + timeout
+        with self._done:
+            while self._pending or self._active or not self._queue.empty():
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    return False
+                self._done.wait(remaining)
+        return True
+
+    def _run(self) -> None:
+        while True:
+            feed_id = self._queue.get()
+            if feed_id is None:
+                return
+            with self._done:
+                self._active += 1
+            with self._pending_lock:
+                self._pending.discard(feed_id)
+            try:
+                self.build(feed_id)
+            except Exception:  # the thread must survive anything one build does
+                log.exception("building feed %s failed unexpectedly", feed_id)
+            finally:
+                with self._done:
+                    self._active -= 1
+                    self._done.notify_all()
+
+    # --- one build ---
+
+    def build(self, feed_id: int) -> BuildResult:
+        """Bring one feed's published file up to date, unless another worker is at it."""
+        with self._feed_lock(feed_id) as locked:
+            if not locked:
+                return BuildResult(Outcome.BUSY)
+            return self._build_locked(feed_id)
+
+    def _build_locked(self, feed_id: int) -> BuildResult:
+        started = time.perf_counter()
+        key: str | None = None
+        account_id: int | None = None
+        try:
+            with transaction(self.sessions) as session:
+                if self.engine.dialect.name == "postgresql":
+                    # One snapshot for the versions and the rows: the file matches its key.
+                    session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+                found = repo.versions(session, feed_id)
+                if found is None:
+                    self.store.remove_feed(feed_id)
+                    return BuildResult(Outcome.GONE)
+                account_id, catalog_version, settings_version = found
+                key = version_key(catalog_version, settings_version)
+                build = repo.get_build(session, feed_id)
+                feed = feeds.get_feed(session, account_id, feed_id)
+                extension = FileType(feed.file_type).value
+                if (
+                    build is not None
+                    and build.published_key == key
+                    and self.store.path(feed_id, key, extension).exists()
+                ):
+                    return BuildResult(Outcome.CURRENT, key)
+                result = self.store.write(
+                    feed_id,
+                    key,
+                    extension,
+                    lambda out: feeds.render_feed_file(session, feed, out),
+                    gzipped=feed.file_type == FileType.CSV,
+                )
+                size = self.store.path(feed_id, key, extension).stat().st_size
+            self._record_success(feed_id, account_id, key, result.rows, size, started)
+            self.store.remove_others(feed_id, key)
+            return BuildResult(Outcome.BUILT, key)
+        except Exception as error:
+            message = f"{type(error).__name__}: {error}" if not str(error) else str(error)
+            log.warning("build of feed %s failed: %s", feed_id, message)
+            if key is not None and account_id is not None:
+                self.failed[(feed_id, key)] = message
+                self._record_failure(feed_id, account_id, key, message, started)
+            return BuildResult(Outcome.FAILED, key, message)
+
+    def _record_success(
+        self, feed_id: int, account_id: int, key: str, rows: int, size: int, started: float
+    ) -> None:
+        now = utcnow()
+        with transaction(self.writes) as session:
+            build = repo.get_build(session, feed_id)
+            published = build.published_key if build else None
+            values = {
+                "last_key": key,
+                "last_status": "ok",
+                "last_at": now,
+                "last_seconds": time.perf_counter() - started,
+                "last_error": None,
+            }
+            if published is None or key_order(key) >= key_order(published):
+                values |= {
+                    "published_key": key,
+                    "published_at": now,
+                    "published_rows": rows,
+                    "published_bytes": size,
+                }
+            repo.save_build(session, feed_id, account_id, **values)
+
+    def _record_failure(
+        self, feed_id: int, account_id: int, key: str, message: str, started: float
+    ) -> None:
+        try:
+            with transaction(self.writes) as session:
+                repo.save_build(
+                    session,
+                    feed_id,
+                    account_id,
+                    last_key=key,
+                    last_status="failed",
+                    last_at=utcnow(),
+                    last_seconds=time.perf_counter() - started,
+                    last_error=message[:2000],
+                )
+        except Exception:
+            log.exception("could not record the failed build of feed %s", feed_id)
+
+    @contextmanager
+    def _feed_lock(self, feed_id: int) -> Iterator[bool]:
+        """Try to take the feed's build lock without waiting."""
+        with ExitStack() as stack:
+            lock = filelock.FileLock(str(self.store.lock_path(feed_id)), timeout=0)
+            try:
+                stack.enter_context(lock)
+            except filelock.Timeout:
+                yield False
+                return
+            if self.engine.dialect.name == "postgresql":
+                connection = stack.enter_context(self.engine.connect())
+                got = connection.scalar(
+                    select(func.pg_try_advisory_lock(ADVISORY_NAMESPACE, feed_id))
+                )
+                connection.commit()
+                if not got:
+                    yield False
+                    return
+                stack.callback(
+                    lambda: (
+                        connection.scalar(
+                            select(func.pg_advisory_unlock(ADVISORY_NAMESPACE, feed_id))
+                        ),
+                        connection.commit(),
+                    )
+                )
+            yield True

@@ -1,0 +1,84 @@
+"""The fetch log, written in batches so a busy link does not pay a database write per request."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from shelfcast.db.session import transaction
+from shelfcast.publish import repository as repo
+
+log = logging.getLogger(__name__)
+FLUSH_EVERY_S = 1.0
+MAX_BUFFER = 10_000  # beyond this, fetches are dropped (and counted) rather than eat memory
+
+
+class FetchLog:
+    def __init__(self, writes: sessionmaker[Session]) -> None:
+        self.writes = writes
+        self._buffer: list[dict[str, Any]] = []
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self.dropped = 0
+
+    def record(
+        self,
+        *,
+        account_id: int,
+        feed_id: int,
+        at: datetime,
+        method: str,
+        status: int,
+        size: int,
+        client: str | None,
+        user_agent: str | None,
+    ) -> None:
+        entry = {
+            "account_id": account_id,
+            "feed_id": feed_id,
+            "at": at,
+            "method": method,
+            "status": status,
+            "bytes": size,
+            "client": client[:64] if client else None,
+            "user_agent": user_agent[:500] if user_agent else None,
+        }
+        with self._lock:
+            if len(self._buffer) >= MAX_BUFFER:
+                self.dropped += 1
+                return
+            self._buffer.append(entry)
+
+    def flush(self) -> int:
+        with self._lock:
+            entries, self._buffer = self._buffer, []
+        if entries:
+            try:
+                with transaction(self.writes) as session:
+                    repo.add_fetches(session, entries)
+            except Exception:
+                # A feed was deleted meanwhile (foreign key) or the database is away:
+                # the log is best effort and must never break serving.
+                log.exception("could not write %d fetch log entries", len(entries))
+        return len(entries)
+
+    def start(self) -> None:
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="fetch-log", daemon=True)
+            self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+            self._thread = None
+        self.flush()
+
+    def _run(self) -> None:
+        while not self._stop.wait(FLUSH_EVERY_S):
+            self.flush()

@@ -1,0 +1,108 @@
+"""All SQL of publishing: resolving a link, build state, the fetch log."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.orm import Session
+
+from shelfcast.accounts.models import Account
+from shelfcast.feeds.models import FeedFile, FeedLink, Integration
+from shelfcast.publish.models import FeedBuild, Fetch
+
+
+@dataclass(frozen=True, slots=True)
+class LinkTarget:
+    """Everything a link request needs to decide, read in one query."""
+
+    feed_id: int
+    account_id: int
+    file_name: str
+    file_type: str
+    feed_enabled: bool
+    integration_enabled: bool
+    plan: str
+    link_expires_at: datetime | None
+    catalog_version: int
+    settings_version: int
+    published_key: str | None
+    published_at: datetime | None
+
+
+def resolve_link(session: Session, token_hash: str) -> LinkTarget | None:
+    row = session.execute(
+        select(
+            FeedFile.id,
+            FeedFile.account_id,
+            FeedFile.file_name,
+            FeedFile.file_type,
+            FeedFile.enabled,
+            func.coalesce(Integration.enabled, False),
+            Account.plan,
+            FeedLink.expires_at,
+            Account.catalog_version,
+            FeedFile.settings_version,
+            FeedBuild.published_key,
+            FeedBuild.published_at,
+        )
+        .select_from(FeedLink)
+        .join(FeedFile, FeedFile.id == FeedLink.feed_id)
+        .join(Account, Account.id == FeedFile.account_id)
+        .outerjoin(Integration, Integration.account_id == FeedFile.account_id)
+        .outerjoin(FeedBuild, FeedBuild.feed_id == FeedFile.id)
+        .where(FeedLink.token_hash == token_hash)
+    ).first()
+    return LinkTarget(*row) if row is not None else None
+
+
+def versions(session: Session, feed_id: int) -> tuple[int, int, int] | None:
+    """(account id, catalog version, settings version) of a feed, or None if it is gone."""
+    row = session.execute(
+        select(FeedFile.account_id, Account.catalog_version, FeedFile.settings_version)
+        .join(Account, Account.id == FeedFile.account_id)
+        .where(FeedFile.id == feed_id)
+    ).first()
+    return (row[0], row[1], row[2]) if row is not None else None
+
+
+def feed_ids_of_account(session: Session, account_id: int) -> Sequence[int]:
+    return session.scalars(
+        select(FeedFile.id).where(FeedFile.account_id == account_id).order_by(FeedFile.id)
+    ).all()
+
+
+def get_build(session: Session, feed_id: int) -> FeedBuild | None:
+    return session.get(FeedBuild, feed_id)
+
+
+def builds_of(session: Session, feed_ids: Sequence[int]) -> dict[int, FeedBuild]:
+    rows = session.scalars(select(FeedBuild).where(FeedBuild.feed_id.in_(feed_ids)))
+    return {build.feed_id: build for build in rows}
+
+
+def save_build(session: Session, feed_id: int, account_id: int, **values: Any) -> None:
+    """Upsert the build state row of a feed."""
+    build = session.get(FeedBuild, feed_id)
+    if build is None:
+        session.add(FeedBuild(feed_id=feed_id, account_id=account_id, **values))
+    else:
+        session.execute(update(FeedBuild).where(FeedBuild.feed_id == feed_id).values(**values))
+    session.flush()
+
+
+def add_fetches(session: Session, fetches: Sequence[dict[str, Any]]) -> None:
+    if fetches:
+        session.execute(insert(Fetch), list(fetches))
+
+
+def last_fetches(session: Session, feed_ids: Sequence[int]) -> dict[int, datetime]:
+    rows = session.execute(
+        select(Fetch.feed_id, func.max(Fetch.at))
+        .where(Fetch.feed_id.in_(feed_ids), Fetch.status < 400)
+        .group_by(Fetch.feed_id)
+    )
+    return {feed_id: at for feed_id, at in rows}

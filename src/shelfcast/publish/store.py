@@ -1,0 +1,96 @@
+"""The folder of built feed files: one file per (feed, version key), renamed into place.
+
+A file's name holds its version key, so a path never changes content: readers
+that opened an older file keep reading a complete file even after a newer one
+is published and the older one unlinked.
+"""
+
+from __future__ import annotations
+
+import gzip
+import os
+import shutil
+import tempfile
+from collections.abc import Callable
+from contextlib import suppress
+from pathlib import Path
+from typing import BinaryIO, TypeVar
+
+T = TypeVar("T")
+GZIP_LEVEL = 6
+
+
+class FileStore:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def folder(self, feed_id: int) -> Path:
+        return self.root / "feeds" / str(feed_id)
+
+    def path(self, feed_id: int, key: str, extension: str) -> Path:
+        return self.folder(feed_id) / f"{key}.{extension}"
+
+    def gzip_path(self, feed_id: int, key: str, extension: str) -> Path:
+        return self.folder(feed_id) / f"{key}.{extension}.gz"
+
+    def lock_path(self, feed_id: int) -> Path:
+        folder = self.root / "locks"
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder / f"feed-{feed_id}.lock"
+
+    def write(
+        self, feed_id: int, key: str, extension: str, produce: Callable[[BinaryIO], T], *, gzipped: bool
+    ) -> T:
+        """Write a new file through ``produce`` into a temporary file, then rename it in.
+
+        With ``gzipped`` a pre-compressed copy is written (and renamed) first, so
+        once the plain file is visible both are.
+        """
+        target = self.path(feed_id, key, extension)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temporary = _temporary(target)
+        try:
+            with open(temporary, "wb") as out:
+                result = produce(out)
+            if gzipped:
+                self._write_gzip(temporary, self.gzip_path(feed_id, key, extension))
+            os.replace(temporary, target)
+        except BaseException:
+            with suppress(FileNotFoundError):
+                os.unlink(temporary)
+            raise
+        return result
+
+    def _write_gzip(self, source: Path, target: Path) -> None:
+        temporary = _temporary(target)
+        try:
+            with open(source, "rb") as plain, open(temporary, "wb") as raw:
+                # mtime=0: the same bytes give the same compressed file.
+                with gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=GZIP_LEVEL, mtime=0) as gz:
+                    shutil.copyfileobj(plain, gz, 1 << 20)
+            os.replace(temporary, target)
+        except BaseException:
+            with suppress(FileNotFoundError):
+                os.unlink(temporary)
+            raise
+
+    def remove_others(self, feed_id: int, keep_key: str) -> None:
+        """Delete the feed's files of other versions (and leftovers of crashed builds)."""
+        folder = self.folder(feed_id)
+        if not folder.is_dir():
+            return
+        for entry in folder.iterdir():
+            if not entry.name.startswith(f"{keep_key}."):
+                with suppress(FileNotFoundError):
+                    entry.unlink()
+
+    def remove_feed(self, feed_id: int) -> None:
+        shutil.rmtree(self.folder(feed_id), ignore_errors=True)
+
+
+def _temporary(target: Path) -> Path:
+    fd, name = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=target.suffix)
+    # Readable by a front web server (nginx) that sends the files for us.
+    os.fchmod(fd, 0o644)
+    os.close(fd)
+    return Path(name)

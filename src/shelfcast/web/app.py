@@ -1,0 +1,51 @@
+"""The application factory: the REST API, its OpenAPI document, and the feed links."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from shelfcast.settings import Settings
+from shelfcast.web import errors, public
+from shelfcast.web.api import router as api_router
+from shelfcast.web.runtime import Runtime
+
+API_DESCRIPTION = """
+Keep a merchant's inventory current and describe the feed files marketplaces download.
+
+Authenticate every call with an API key: `Authorization: Bearer <api key>`
+(`shelfcast accounts create` or `shelfcast apikeys create` print one).
+Bulk writes are all or nothing; invalid input answers 422 with the field named
+in `detail[].loc`.
+"""
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the app; the database, builder and fetch log open in the lifespan."""
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        runtime = Runtime.open(settings)
+        app.state.runtime = runtime
+        runtime.start()
+        try:
+            yield
+        finally:
+            runtime.stop()
+
+    app = FastAPI(
+        title="Shelfcast",
+        version="1",
+        description=API_DESCRIPTION,
+        openapi_url="/api/v1/openapi.json",
+        docs_url="/api/v1/docs",
+        redoc_url="/api/v1/redoc",
+        lifespan=lifespan,
+    )
+    errors.install(app)
+    app.include_router(api_router, prefix="/api/v1")
+    app.include_router(public.router)
+    return app

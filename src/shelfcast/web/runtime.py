@@ -1,0 +1,36 @@
+"""What the running server holds: settings, database, file store, builder, fetch log."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from shelfcast.db.database import Database, open_database
+from shelfcast.publish.builder import FeedBuilder
+from shelfcast.publish.fetch_log import FetchLog
+from shelfcast.publish.store import FileStore
+from shelfcast.settings import Settings
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    database: Database
+    store: FileStore
+    builder: FeedBuilder
+    fetch_log: FetchLog
+
+    @classmethod
+    def open(cls, settings: Settings) -> Runtime:
+        database = open_database(settings)
+        store = FileStore(settings.data_dir)
+        builder = FeedBuilder(database.engine, database.sessions, database.writes, store)
+        return cls(settings, database, store, builder, FetchLog(database.writes))
+
+    def start(self) -> None:
+        self.builder.start()
+        self.fetch_log.start()
+
+    def stop(self) -> None:
+        self.builder.stop()
+        self.fetch_log.stop()
+        self.database.close()
