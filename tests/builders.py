@@ -68,9 +68,7 @@ def make_category(session: Session, account: Account, path: Sequence[str]) -> Ca
     parent: Category | None = None
     for depth in range(1, len(path) + 1):
         joined = " > ".join(path[:depth])
-        found = (
-            session.query(Category).filter_by(account_id=account.id, path=joined).one_or_none()
-        )
+        found = session.query(Category).filter_by(account_id=account.id, path=joined).one_or_none()
         if found is None:
             found = Category(
                 account_id=account.id,

@@ -30,7 +30,12 @@ CATALOG: dict[tuple[str, str], list[str]] = {
     ("Cuisine", "Casseroles"): ["Casserole en fonte", "Сотейник", "Stockpot", "Poêle crêpière"],
     ("Cuisine", "Ustensiles"): ["Fouet inox", "Лопатка силиконовая", "Râpe à fromage"],
     ("Maison", "Textile"): ["Plaid en laine", "Плед «Уют»", "Coussin brodé", "Linen napkins"],
-    ("Maison", "Éclairage"): ["Lampe de chevet", "Торшер", "Guirlande lumineuse", "Bougie parfumée"],
+    ("Maison", "Éclairage"): [
+        "Lampe de chevet",
+        "Торшер",
+        "Guirlande lumineuse",
+        "Bougie parfumée",
+    ],
     ("Jardin", "Outils"): ["Sécateur", "Лейка 5 л", "Garden trowel", "Râteau à feuilles"],
 }
 BRANDS = ["Lumière", "Ателье Север", "Côté Sud", "Nordhaus", "Émile & Fils"]
@@ -41,6 +46,7 @@ WAREHOUSES = ["Paris — entrepôt central", "Lyon", "Склад Москва"]
 @dataclass(frozen=True)
 class Demo:
     account_id: int
+    api_key: str
     feeds: list[FeedFile]
 
 
@@ -54,9 +60,7 @@ def create_demo(session: Session, products: int = DEMO_PRODUCTS) -> Demo:
     rng = random.Random(SEED)
     account = accounts.create_account(session, DEMO_ACCOUNT_NAME, "business")
     warehouses = [
-        catalog.create_warehouse(
-            session, account.id, catalog_schemas.WarehouseCreate(name=name)
-        )
+        catalog.create_warehouse(session, account.id, catalog_schemas.WarehouseCreate(name=name))
         for name in WAREHOUSES
     ]
     retail = catalog.create_price_type(
@@ -82,7 +86,8 @@ def create_demo(session: Session, products: int = DEMO_PRODUCTS) -> Demo:
         feeds.create_feed(session, account.id, FeedCreate.model_validate(body))
         for body in _feed_bodies([w.id for w in warehouses], retail.id, wholesale.id)
     ]
-    return Demo(account_id=account.id, feeds=made)
+    _key, api_key = accounts.create_api_key(session, account.id, name="demo")
+    return Demo(account_id=account.id, api_key=api_key, feeds=made)
 
 
 def _catalog_items(

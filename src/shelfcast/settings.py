@@ -21,7 +21,9 @@ class Settings(BaseSettings):
     base_url: str = Field(
         default="http://127.0.0.1:8000", description="Public address feed links are built with"
     )
-    secret_key: str | None = Field(default=None, description="Signs sessions; required outside the demo")
+    secret_key: str | None = Field(
+        default=None, description="Signs sessions; required outside the demo"
+    )
 
     link_wait_seconds: float = Field(
         default=10.0,
@@ -30,7 +32,9 @@ class Settings(BaseSettings):
         "answered with the previous complete file",
     )
     first_build_wait_seconds: float = Field(
-        default=300.0, ge=0, description="How long the first request of a new feed waits for its build"
+        default=300.0,
+        ge=0,
+        description="How long the first request of a new feed waits for its build",
     )
     fetch_log: bool = Field(default=True, description="Record every fetch of a feed link")
 

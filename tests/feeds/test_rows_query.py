@@ -159,7 +159,12 @@ def test_one_statement_whatever_the_number_of_products(session: Session) -> None
 
     assert len(rows) == 30
     assert len(statements) == 1
-    assert list(rows[29]) == ["https://img/29/a,https://img/29/b", Decimal(29), "29", "Root > Leaf 2"]
+    assert list(rows[29]) == [
+        "https://img/29/a,https://img/29/b",
+        Decimal(29),
+        "29",
+        "Root > Leaf 2",
+    ]
 
 
 def test_rendered_file_clamps_negative_sums_and_formats_cells(session: Session) -> None:

@@ -93,9 +93,10 @@ def test_separator_is_for_csv_only(session: Session) -> None:
 
 
 def test_separator_must_be_one_of_four() -> None:
-    assert "'comma', 'semicolon', 'pipe' or 'tab'" in schema_errors(csv_separator="colon")[
-        "csv_separator"
-    ]
+    assert (
+        "'comma', 'semicolon', 'pipe' or 'tab'"
+        in schema_errors(csv_separator="colon")["csv_separator"]
+    )
 
 
 def test_store_url_must_be_http() -> None:
@@ -134,7 +135,11 @@ def test_warehouses_and_price_types_must_belong_to_the_account(session: Session)
         make_feed(session, mine, [wh, their_wh], columns=columns)
     assert {e.loc: e.message for e in caught.value.errors} == {
         ("warehouse_ids", 1): f"warehouse {their_wh.id} is not one of this account's",
-        ("columns", 0, "price_type_id"): f"price type {their_price.id} is not one of this account's",
+        (
+            "columns",
+            0,
+            "price_type_id",
+        ): f"price type {their_price.id} is not one of this account's",
     }
 
 
@@ -163,7 +168,13 @@ def test_xls_holds_at_most_256_columns(session: Session) -> None:
     columns = [{"header": f"c{i}", "source": "custom_value", "value": ""} for i in range(257)]
     with pytest.raises(InvalidInput) as caught:
         make_feed(
-            session, account, [wh], file_type="xls", csv_separator=None, sheet_name="S", columns=columns
+            session,
+            account,
+            [wh],
+            file_type="xls",
+            csv_separator=None,
+            sheet_name="S",
+            columns=columns,
         )
     assert "at most 256 columns (257 given); choose XLSX" in caught.value.errors[0].message
 
@@ -203,5 +214,5 @@ def test_plan_limits(session: Session) -> None:
     wh = make_warehouse(session, startup)
     for _ in range(10):
         make_feed(session, startup, [wh])
-    with pytest.raises(PlanLimit, match="allows up to 10 feed files .* Business plan allows"):
+    with pytest.raises(PlanLimit, match=r"allows up to 10 feed files .* Business plan allows"):
         make_feed(session, startup, [wh])

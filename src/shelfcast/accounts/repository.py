@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
-from shelfcast.accounts.models import Account, ApiKey
+from shelfcast.accounts.models import Account, ApiKey, User
 
 
 def get_account(session: Session, account_id: int) -> Account | None:
@@ -25,6 +25,14 @@ def add_account(session: Session, name: str, plan: str) -> Account:
 def set_plan(session: Session, account: Account, plan: str) -> None:
     account.plan = plan
     session.flush()
+
+
+def delete_accounts_named(session: Session, name: str) -> int:
+    """Delete the accounts called ``name``; everything they own goes by cascade."""
+    deleted = session.execute(
+        delete(Account).where(Account.name == name).returning(Account.id)
+    ).all()
+    return len(deleted)
 
 
 def add_api_key(session: Session, account_id: int, name: str, prefix: str, key_hash: str) -> ApiKey:
@@ -70,4 +78,27 @@ def get_api_key(session: Session, account_id: int, key_id: int) -> ApiKey | None
 
 def revoke_api_key(session: Session, api_key: ApiKey, now: datetime) -> None:
     api_key.revoked_at = now
+    session.flush()
+
+
+def add_user(session: Session, account_id: int, email: str, password_hash: str) -> User:
+    user = User(account_id=account_id, email=email, password_hash=password_hash)
+    session.add(user)
+    session.flush()
+    return user
+
+
+def find_user_by_email(session: Session, email: str) -> User | None:
+    return session.scalars(select(User).where(User.email == email)).first()
+
+
+def user_with_account(session: Session, user_id: int) -> tuple[User, Account] | None:
+    row = session.execute(
+        select(User, Account).join(Account, Account.id == User.account_id).where(User.id == user_id)
+    ).first()
+    return (row[0], row[1]) if row is not None else None
+
+
+def set_password_hash(session: Session, user: User, password_hash: str) -> None:
+    user.password_hash = password_hash
     session.flush()

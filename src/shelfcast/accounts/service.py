@@ -7,17 +7,23 @@ plus its first characters so the merchant can tell keys apart.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import re
 import secrets
 from collections.abc import Sequence
 from datetime import timedelta
+from functools import cache
 
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from shelfcast.accounts import repository as repo
-from shelfcast.accounts.models import Account, ApiKey, Plan
+from shelfcast.accounts.models import Account, ApiKey, Plan, User
 from shelfcast.db.base import utcnow
-from shelfcast.errors import FieldError, InvalidInput, NotFound
+from shelfcast.errors import Conflict, FieldError, InvalidInput, NotFound
 
 KEY_PREFIX = "sc_"
 KEY_BYTES = 32
@@ -27,6 +33,8 @@ NAME_LENGTH = 200
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 # Far longer than any key we issue: anything longer is not worth hashing.
 _MAX_RAW_KEY_LENGTH = 200
+# Control characters, and lone surrogates (which no database can store as UTF-8).
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\ud800-\udfff]")
 
 
 def _name_problem(name: str, *, required: bool) -> str | None:
@@ -34,7 +42,7 @@ def _name_problem(name: str, *, required: bool) -> str | None:
         return f"must not be empty (1 to {NAME_LENGTH} characters)"
     if len(name) > NAME_LENGTH:
         return f"must be at most {NAME_LENGTH} characters (got {len(name)})"
-    if any(ord(c) < 32 or ord(c) == 127 for c in name):
+    if _CONTROL.search(name):
         return "must not contain control characters such as line breaks"
     return None
 
@@ -83,6 +91,15 @@ def set_plan(session: Session, account_id: int, plan: str) -> Account:
     return account
 
 
+def delete_accounts_named(session: Session, name: str) -> int:
+    """Delete every account called ``name`` with all it owns; answers how many.
+
+    For the demo, which replaces its own account on each run. Built feed files
+    on disk are not touched here.
+    """
+    return repo.delete_accounts_named(session, name)
+
+
 def hash_api_key(raw_key: str) -> str:
     return hashlib.sha256(raw_key.encode()).hexdigest()
 
@@ -111,7 +128,11 @@ def authenticate_api_key(session: Session, raw_key: str) -> Account | None:
     Records the use in ``last_used_at`` when the recorded one is over a minute
     old, so steady traffic costs one write a minute per key, not one per request.
     """
-    if not raw_key.startswith(KEY_PREFIX) or len(raw_key) > _MAX_RAW_KEY_LENGTH:
+    if (
+        not raw_key.startswith(KEY_PREFIX)
+        or len(raw_key) > _MAX_RAW_KEY_LENGTH
+        or not raw_key.isascii()
+    ):
         return None
     found = repo.active_key_by_hash(session, hash_api_key(raw_key))
     if found is None:
@@ -137,3 +158,84 @@ def revoke_api_key(session: Session, account_id: int, key_id: int) -> ApiKey:
     if api_key.revoked_at is None:
         repo.revoke_api_key(session, api_key, utcnow())
     return api_key
+
+
+# --- users of the web UI -------------------------------------------------------------------
+#
+# Passwords are hashed with argon2id (argon2-cffi's defaults, RFC 9106's low-memory
+# profile); a hash made with older parameters is replaced at the next sign-in.
+
+EMAIL_LENGTH = 320
+PASSWORD_MIN_LENGTH = 8
+# Long enough for any passphrase, short enough that hashing it costs nothing extra.
+PASSWORD_MAX_LENGTH = 1024
+GENERATED_PASSWORD_BYTES = 12  # 16 characters, 96 bits
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+_hasher = PasswordHasher()
+
+
+@cache
+def _dummy_hash() -> str:
+    """A hash to verify against when the email is unknown, so a sign-in attempt
+    takes as long whether or not the address has an account."""
+    return _hasher.hash(secrets.token_urlsafe(16))
+
+
+def normalize_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def generate_password() -> str:
+    """A random password for a new user, to be shown once."""
+    return secrets.token_urlsafe(GENERATED_PASSWORD_BYTES)
+
+
+def create_user(session: Session, account_id: int, email: str, password: str) -> User:
+    """A user who signs in to the account's web UI; emails are unique across accounts
+    (stored lower-cased) and passwords are 8 to 1024 characters."""
+    checked_email = normalize_email(email)
+    errors: list[FieldError] = []
+    if len(checked_email) > EMAIL_LENGTH or not _EMAIL.fullmatch(checked_email):
+        errors.append(FieldError(("email",), "must be an email address such as ana@example.com"))
+    if not PASSWORD_MIN_LENGTH <= len(password) <= PASSWORD_MAX_LENGTH:
+        errors.append(
+            FieldError(
+                ("password",),
+                f"must be {PASSWORD_MIN_LENGTH} to {PASSWORD_MAX_LENGTH} characters"
+                f" (got {len(password)})",
+            )
+        )
+    if errors:
+        raise InvalidInput(errors)
+    get_account(session, account_id)
+    taken = f"email: a user with email {checked_email!r} already exists"
+    if repo.find_user_by_email(session, checked_email) is not None:
+        raise Conflict(taken)
+    try:
+        return repo.add_user(session, account_id, checked_email, _hasher.hash(password))
+    except IntegrityError as error:  # a concurrent request created it meanwhile
+        raise Conflict(taken) from error
+
+
+def authenticate_user(session: Session, email: str, password: str) -> User | None:
+    """The user with this email and password, or None (unknown email or wrong password:
+    callers must not tell which)."""
+    if len(password) > PASSWORD_MAX_LENGTH:
+        return None
+    user = repo.find_user_by_email(session, normalize_email(email))
+    if user is None:
+        with contextlib.suppress(VerificationError):
+            _hasher.verify(_dummy_hash(), password)
+        return None
+    try:
+        _hasher.verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return None
+    if _hasher.check_needs_rehash(user.password_hash):
+        repo.set_password_hash(session, user, _hasher.hash(password))
+    return user
+
+
+def get_user_with_account(session: Session, user_id: int) -> tuple[User, Account] | None:
+    """A signed-in user and their account, or None when the user no longer exists."""
+    return repo.user_with_account(session, user_id)

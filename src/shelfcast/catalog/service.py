@@ -53,6 +53,8 @@ MAX_LEVELS = 100_000
 MAX_ERRORS = 100
 MAX_IMAGES = 100
 MAX_CATEGORY_DEPTH = 10
+# The joined path is in a unique index: PostgreSQL's btree entries stop at ~2,700 bytes.
+CATEGORY_PATH_LENGTH = 500
 MAX_PAGE = 500
 
 # Lengths: the columns' sizes, and Excel's 32,767 characters per cell for long text.
@@ -79,6 +81,8 @@ _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\ud800-\udfff]")
 _CONTROL_MULTILINE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 _BLANK_OR_CONTROL = re.compile(r"[\s\x00-\x1f\x7f\ud800-\udfff]")
+# The common shape of an image URL, accepted without the full parse (10,000s per batch).
+_PLAIN_URL = re.compile(r"https?://[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?(?:[/?#][!-~]*)?", re.IGNORECASE)
 _TRUE = frozenset({"true", "1", "yes"})
 _FALSE = frozenset({"false", "0", "no"})
 # Exact arithmetic: the default context (28 digits) would round while we inspect.
@@ -181,6 +185,8 @@ def _url_problem(url: str) -> str | None:
     allowed = "must be an http(s) URL such as https://example.com/image.jpg"
     if len(url) > URL_LENGTH:
         return f"must be at most {URL_LENGTH} characters (got {len(url)})"
+    if _PLAIN_URL.fullmatch(url):
+        return None
     if _BLANK_OR_CONTROL.search(url):
         return f"{allowed}, without spaces or control characters"
     try:
@@ -472,6 +478,13 @@ def _check_category(errors: _Errors, loc: Loc, names: list[str] | None) -> tuple
                 " end (it separates the levels of a category path); give each level as its"
                 " own list item",
             )
+    joined = len(repo.PATH_SEPARATOR.join(path))
+    if joined > CATEGORY_PATH_LENGTH:
+        errors.add(
+            loc,
+            f"must be at most {CATEGORY_PATH_LENGTH} characters when joined with"
+            f" {repo.PATH_SEPARATOR!r} (got {joined})",
+        )
     return path
 
 
@@ -552,7 +565,7 @@ def upsert_products(session: Session, account_id: int, body: ProductsUpsert) -> 
     first_at: dict[str, int] = {}
     for i, item in enumerate(items):
         product = _check_product(errors, ("products", i), item, price_types, custom_fields)
-        if product.sku in first_at:
+        if product.sku and product.sku in first_at:
             errors.add(
                 ("products", i, "sku"),
                 f"duplicate sku {product.sku!r}, also at products[{first_at[product.sku]}];"
@@ -719,6 +732,10 @@ def list_products(
     if not 1 <= limit <= MAX_PAGE:
         raise InvalidInput.one(("limit",), f"must be between 1 and {MAX_PAGE} (got {limit})")
     query = q.strip() if q else None
+    if query:
+        problem = _text_problem(query, NAME_LENGTH)
+        if problem:
+            raise InvalidInput.one(("q",), problem)
     rows = repo.product_page(
         session, account_id, q=query or None, category_id=category_id, after=after, limit=limit + 1
     )
@@ -797,7 +814,9 @@ def set_stock(session: Session, account_id: int, body: StockSet) -> StockSetResu
             f"must hold 1 to {MAX_LEVELS} levels (got {len(levels)}); send more in several calls",
         )
     skus = [level.sku.strip() for level in levels]
-    product_ids = repo.product_ids_by_sku(session, account_id, sorted(set(skus)))
+    # A text no sku can be (e.g. holding NUL, which PostgreSQL refuses) is not looked up.
+    lookup = {sku for sku in skus if _text_problem(sku, SKU_LENGTH) is None}
+    product_ids = repo.product_ids_by_sku(session, account_id, sorted(lookup))
     warehouse_ids = repo.warehouse_ids(session, account_id)
     errors = _Errors()
     first_at: dict[tuple[str, int], int] = {}

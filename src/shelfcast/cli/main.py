@@ -26,7 +26,9 @@ from shelfcast.render import extension
 from shelfcast.render.spec import FileType
 from shelfcast.settings import Settings
 
-app = typer.Typer(help="Shelfcast: stock and product feeds for every marketplace.", no_args_is_help=True)
+app = typer.Typer(
+    help="Shelfcast: stock and product feeds for every marketplace.", no_args_is_help=True
+)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 accounts_app = typer.Typer(help="Merchant accounts.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
@@ -61,7 +63,9 @@ def accounts_create(
     try:
         with transaction(database.writes) as session:
             account = accounts.create_account(session, name, plan.value)
-            _key, raw_key = accounts.create_api_key(session, account.id, name="created with the account")
+            _key, raw_key = accounts.create_api_key(
+                session, account.id, name="created with the account"
+            )
             payload = {"account_id": account.id, "api_key": raw_key}
     except ShelfcastError as error:
         raise fail(str(error)) from None
@@ -205,8 +209,14 @@ def _render_to(session: Session, feed: FeedFile, output: Path) -> tuple[int, flo
 @app.command("demo")
 def demo(
     out: Annotated[Path, typer.Option(help="Folder the demo feeds are written to")] = Path("out"),
+    serve_after: Annotated[
+        bool, typer.Option("--serve/--no-serve", help="Start the server on the demo data")
+    ] = True,
+    host: Annotated[str, typer.Option(help="Address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on")] = 8000,
 ) -> None:
-    """Create the demo account (replacing an earlier one) and write its feeds to ./out/."""
+    """Create the demo account (replacing an earlier one), write its feeds to ./out/,
+    print their links, and serve them."""
     settings = Settings()
     database = open_database(settings)
     try:
@@ -214,17 +224,29 @@ def demo(
             delete_demo(session)
             made = create_demo(session)
         table = Table(title=f"{DEMO_ACCOUNT_NAME}: demo feeds")
-        for column in ("feed", "store", "file", "rows", "time"):
-            table.add_column(column)
+        for column in ("feed", "store", "file in ./out", "rows", "time", "link"):
+            table.add_column(column, overflow="fold")
         with transaction(database.sessions) as session:
-            for feed in made.feeds:
+            reads = feeds.feed_reads(session, made.feeds, settings.base_url)
+            for feed, read in zip(made.feeds, reads, strict=True):
                 target = out / f"{feed.file_name}.{extension(FileType(feed.file_type))}"
                 rows, seconds = _render_to(session, feed, target)
-                table.add_row(str(feed.id), feed.store_name, str(target), str(rows), f"{seconds:.2f} s")
+                table.add_row(
+                    str(feed.id),
+                    feed.store_name,
+                    str(target),
+                    str(rows),
+                    f"{seconds:.2f} s",
+                    read.url,
+                )
     finally:
         database.close()
     console.print(table)
-    console.print(f"account id {made.account_id}; database {settings.database_url}")
+    console.print(f"Database: {settings.database_url} (account id {made.account_id})")
+    console.print(f"API docs: {settings.public_base_url}/api/v1/docs")
+    console.print(f"API key:  {made.api_key}")
+    if serve_after:
+        serve(host=host, port=port, workers=1)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,6 +1,6 @@
 """Every table, imported in one place so metadata is complete for Alembic and tests."""
 
-from shelfcast.accounts.models import Account, ApiKey
+from shelfcast.accounts.models import Account, ApiKey, User
 from shelfcast.catalog.models import (
     Category,
     CustomField,
@@ -35,5 +35,6 @@ __all__ = [
     "Product",
     "ProductImage",
     "StockLevel",
+    "User",
     "Warehouse",
 ]

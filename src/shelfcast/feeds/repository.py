@@ -157,7 +157,7 @@ def custom_field_types(session: Session, account_id: int) -> dict[str, str]:
     rows = session.execute(
         select(CustomField.key, CustomField.type).where(CustomField.account_id == account_id)
     )
-    return {key: type_ for key, type_ in rows}
+    return {str(key): str(type_) for key, type_ in rows}
 
 
 def custom_field_ids(session: Session, account_id: int, keys: Sequence[str]) -> dict[str, int]:
@@ -166,7 +166,7 @@ def custom_field_ids(session: Session, account_id: int, keys: Sequence[str]) -> 
             CustomField.account_id == account_id, CustomField.key.in_(keys)
         )
     )
-    return {key: id_ for key, id_ in rows}
+    return {str(key): int(id_) for key, id_ in rows}
 
 
 # --- links ---------------------------------------------------------------------------
@@ -256,26 +256,26 @@ def feed_rows_statement(query: RowsQuery, dialect_name: str) -> Select[Any]:
             selected.append(null())
         elif column.price_type_id is not None:
             if column.price_type_id not in prices:
-                alias = aliased(Price, name=f"price_{len(prices)}")
+                price = aliased(Price, name=f"price_{len(prices)}")
                 frm = frm.outerjoin(
-                    alias,
+                    price,
                     and_(
-                        alias.product_id == Product.id, alias.price_type_id == column.price_type_id
+                        price.product_id == Product.id, price.price_type_id == column.price_type_id
                     ),
                 )
-                prices[column.price_type_id] = alias
+                prices[column.price_type_id] = price
             selected.append(prices[column.price_type_id].amount)
         elif column.custom_field_id is not None:
             if column.custom_field_id not in customs:
-                alias = aliased(CustomFieldValue, name=f"custom_{len(customs)}")
+                value = aliased(CustomFieldValue, name=f"custom_{len(customs)}")
                 frm = frm.outerjoin(
-                    alias,
+                    value,
                     and_(
-                        alias.product_id == Product.id,
-                        alias.custom_field_id == column.custom_field_id,
+                        value.product_id == Product.id,
+                        value.custom_field_id == column.custom_field_id,
                     ),
                 )
-                customs[column.custom_field_id] = alias
+                customs[column.custom_field_id] = value
             selected.append(customs[column.custom_field_id].value)
         else:
             assert column.field is not None
@@ -340,4 +340,4 @@ def feed_rows(
     # A server-side cursor on PostgreSQL; fetchmany batches on SQLite.
     result = session.execute(stmt, execution_options={"yield_per": STREAM_BATCH})
     for partition in result.partitions():
-        yield from partition  # type: ignore[misc]
+        yield from partition

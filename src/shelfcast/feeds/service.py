@@ -168,6 +168,13 @@ def feed_reads(session: Session, feeds: Sequence[FeedFile], base_url: str) -> li
     ]
 
 
+def ensure_plan_allows_another_file(session: Session, account_id: int, plan: Plan) -> None:
+    """Raise ``PlanLimit`` (saying which plan would allow it) when the plan allows no
+    more feed files: lets the UI explain before the merchant fills in a form.
+    :func:`create_feed` checks again, under a lock."""
+    _check_plan_allows_another_file(plan, repo.count_feeds(session, account_id))
+
+
 def _check_plan_allows_another_file(plan: Plan, existing: int) -> None:
     limit = plan.feed_file_limit
     if limit is None or existing < limit:
@@ -213,7 +220,9 @@ def _settings_values(
         errors.append(FieldError(("sheet_name",), "is required for Excel files (XLSX, XLS)"))
     elif current is None:
         values["sheet_name"] = "Sheet1"
-    file_name = data.file_name if data.file_name is not None else (current and current.file_name)
+    file_name = data.file_name
+    if file_name is None and current is not None:
+        file_name = current.file_name
     if file_name is not None:
         values["file_name"] = strip_extension(file_name, file_type)
     if errors:
@@ -344,6 +353,18 @@ class FeedPlan:
 
 def plan_feed(session: Session, feed: FeedFile) -> FeedPlan:
     columns = repo.feed_columns(session, [feed.id])[feed.id]
+    warehouse_ids = repo.feed_warehouse_ids(session, [feed.id])[feed.id]
+    return _plan(session, feed, columns, warehouse_ids)
+
+
+def _plan(
+    session: Session,
+    feed: FeedFile,
+    columns: Sequence[FeedColumn | ColumnIn],
+    warehouse_ids: Sequence[int],
+) -> FeedPlan:
+    """The plan of ``feed``'s settings with these columns and warehouses (``feed``
+    may be unsaved: nothing but its settings is read from it)."""
     custom_types = repo.custom_field_types(session, feed.account_id)
     keys = [k for c in columns if c.field and (k := custom_key(c.field)) is not None]
     custom_ids = repo.custom_field_ids(session, feed.account_id, keys)
@@ -381,7 +402,6 @@ def plan_feed(session: Session, feed: FeedFile) -> FeedPlan:
                 value=column.value,
             )
         )
-    warehouse_ids = repo.feed_warehouse_ids(session, [feed.id])[feed.id]
     spec = FeedSpec(
         file_type=FileType(feed.file_type),
         file_name=feed.file_name,
@@ -424,8 +444,26 @@ def _with_iso_datetimes(
 def preview(session: Session, feed: FeedFile, limit: int) -> PreviewRead:
     """The header and first ``limit`` rows, each cell as the file will hold it: CSV
     cells as the text written; Excel numeric cells as numbers, blank cells as null."""
-    plan = plan_feed(session, feed)
+    return _preview_of(session, plan_feed(session, feed), limit)
+
+
+def preview_unsaved(session: Session, account_id: int, data: FeedCreate, limit: int) -> PreviewRead:
+    """The preview of a feed file as :func:`preview` shows it, from settings not saved
+    yet (the UI's live preview while the form is edited). The settings are checked
+    as :func:`create_feed` checks them (``InvalidInput``); nothing is written."""
+    values = _settings_values(data, data.file_type)
+    _check_against_account(session, account_id, data.warehouse_ids, data.columns, data.file_type)
+    unsaved = FeedFile(
+        account_id=account_id,
+        file_type=data.file_type.value,
+        **{"csv_separator": CsvSeparator.COMMA.value, **values},
+    )
+    return _preview_of(session, _plan(session, unsaved, data.columns, data.warehouse_ids), limit)
+
+
+def _preview_of(session: Session, plan: FeedPlan, limit: int) -> PreviewRead:
     cells = feed_cells(plan.spec.columns, raw_rows(session, plan, limit))
+    rows: list[list[str | int | float | None]]
     if plan.spec.file_type is FileType.CSV:
         rows = [[_csv_text(cell) for cell in row] for row in cells]
     else:
