@@ -120,9 +120,12 @@ def _catalog_items(
         if rng.random() < 0.8:
             item["prices"]["Wholesale"] = str((retail * Decimal("0.6")).quantize(Decimal("0.01")))
         items.append(item)
+        sold_out = rng.random() < 0.08  # out of stock everywhere: left out of most feeds
         for warehouse_id in warehouse_ids:
             roll = rng.random()
-            if roll < 0.15:
+            if sold_out:
+                quantity = rng.choice(["0", "0", "-1"])
+            elif roll < 0.15:
                 quantity = "0"
             elif roll < 0.2:
                 quantity = str(-rng.randrange(1, 4))  # oversold in the books

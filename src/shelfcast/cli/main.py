@@ -196,6 +196,7 @@ def _render_to(session: Session, feed: FeedFile, output: Path) -> tuple[int, flo
     output.parent.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     fd, temporary = tempfile.mkstemp(dir=output.parent, prefix=f".{output.name}.")
+    os.fchmod(fd, 0o644)
     try:
         with os.fdopen(fd, "wb") as out:
             result = feeds.render_feed_file(session, feed, out)
@@ -223,25 +224,22 @@ def demo(
         with transaction(database.writes) as session:
             delete_demo(session)
             made = create_demo(session)
-        table = Table(title=f"{DEMO_ACCOUNT_NAME}: demo feeds")
-        for column in ("feed", "store", "file in ./out", "rows", "time", "link"):
-            table.add_column(column, overflow="fold")
+        lines = [f"[bold]{DEMO_ACCOUNT_NAME}[/bold]: demo feeds (files also written to {out}/)"]
         with transaction(database.sessions) as session:
             reads = feeds.feed_reads(session, made.feeds, settings.base_url)
             for feed, read in zip(made.feeds, reads, strict=True):
                 target = out / f"{feed.file_name}.{extension(FileType(feed.file_type))}"
                 rows, seconds = _render_to(session, feed, target)
-                table.add_row(
-                    str(feed.id),
-                    feed.store_name,
-                    str(target),
-                    str(rows),
-                    f"{seconds:.2f} s",
-                    read.url,
-                )
+                lines += [
+                    f"  feed {feed.id}, {feed.store_name}: {feed.file_type.upper()}, "
+                    f"{rows} rows, rendered in {seconds:.2f} s",
+                    f"    file: {target}",
+                    f"    link: {read.url}",
+                ]
     finally:
         database.close()
-    console.print(table)
+    for line in lines:
+        console.print(line, soft_wrap=True)
     console.print(f"Database: {settings.database_url} (account id {made.account_id})")
     console.print(f"API docs: {settings.public_base_url}/api/v1/docs")
     console.print(f"API key:  {made.api_key}")
