@@ -26,9 +26,10 @@ test: $(STAMP)
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 # The database tests again, on the PostgreSQL server of our machines and CI.
+# Only the PostgreSQL half of the database tests: the rest ran in `make test`.
 test-postgres: $(STAMP)
 	SHELFCAST_TEST_POSTGRES_URL=$${SHELFCAST_TEST_POSTGRES_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test} \
-		$(BIN)/pytest $(PYTEST_ARGS)
+		$(BIN)/pytest -k postgresql $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
