@@ -21,6 +21,7 @@ from shelfcast.feeds.models import FeedFile
 from shelfcast.feeds.schemas import FeedCreate
 
 DEMO_ACCOUNT_NAME = "Maison Lumière (demo)"
+DEMO_EMAIL = "demo@maison-lumiere.example"
 DEMO_PRODUCTS = 300
 SEED = 20261128
 
@@ -48,6 +49,9 @@ class Demo:
     account_id: int
     api_key: str
     feeds: list[FeedFile]
+    # The web UI's login (the password is new with every demo, shown once).
+    email: str = DEMO_EMAIL
+    password: str = ""
 
 
 def delete_demo(session: Session) -> None:
@@ -87,7 +91,9 @@ def create_demo(session: Session, products: int = DEMO_PRODUCTS) -> Demo:
         for body in _feed_bodies([w.id for w in warehouses], retail.id, wholesale.id)
     ]
     _key, api_key = accounts.create_api_key(session, account.id, name="demo")
-    return Demo(account_id=account.id, api_key=api_key, feeds=made)
+    password = accounts.generate_password()
+    accounts.create_user(session, account.id, DEMO_EMAIL, password)
+    return Demo(account_id=account.id, api_key=api_key, feeds=made, password=password)
 
 
 def _catalog_items(

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import delete, or_, select, update
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from shelfcast.accounts.models import Account, ApiKey, User
@@ -53,15 +54,25 @@ def active_key_by_hash(session: Session, key_hash: str) -> tuple[ApiKey, Account
 
 
 def touch_api_key(session: Session, key_id: int, now: datetime, stale_before: datetime) -> None:
-    """Record a use, unless one newer than ``stale_before`` is recorded (a concurrent request)."""
-    session.execute(
-        update(ApiKey)
-        .where(
-            ApiKey.id == key_id,
-            or_(ApiKey.last_used_at.is_(None), ApiKey.last_used_at < stale_before),
-        )
-        .values(last_used_at=now)
-    )
+    """Record a use, unless one newer than ``stale_before`` is recorded (a concurrent request).
+
+    Best effort on SQLite: a reading request's transaction cannot take the write
+    lock once another request wrote since it began (SQLITE_BUSY at once, whatever
+    the timeout). The use then goes unrecorded instead of failing the request.
+    """
+    try:
+        with session.begin_nested():
+            session.execute(
+                update(ApiKey)
+                .where(
+                    ApiKey.id == key_id,
+                    or_(ApiKey.last_used_at.is_(None), ApiKey.last_used_at < stale_before),
+                )
+                .values(last_used_at=now)
+            )
+    except OperationalError:
+        if session.get_bind().dialect.name != "sqlite":
+            raise
 
 
 def list_api_keys(session: Session, account_id: int) -> Sequence[ApiKey]:

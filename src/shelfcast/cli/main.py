@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import tempfile
 import time
 from pathlib import Path
@@ -160,6 +161,12 @@ def serve(
     import uvicorn
 
     settings = Settings()
+    if not settings.secret_key:
+        raise fail(
+            "SHELFCAST_SECRET_KEY is required: it signs the web UI's sessions. Set it to a "
+            "long random string, e.g. the output of "
+            "python -c 'import secrets; print(secrets.token_urlsafe(32))'"
+        )
     open_database(settings).close()  # migrate once, before the workers start
     console.print(f"Shelfcast on http://{host}:{port}  (API docs: /api/v1/docs)")
     uvicorn.run(
@@ -243,8 +250,53 @@ def demo(
     console.print(f"Database: {settings.database_url} (account id {made.account_id})")
     console.print(f"API docs: {settings.public_base_url}/api/v1/docs")
     console.print(f"API key:  {made.api_key}")
+    console.print(f"Web UI:   {settings.public_base_url}/  sign in as {made.email}")
+    console.print(f"          password {made.password}", soft_wrap=True)
     if serve_after:
+        if not settings.secret_key:
+            # Sessions of this demo server are signed with a key made up for the run.
+            os.environ["SHELFCAST_SECRET_KEY"] = secrets.token_urlsafe(32)
         serve(host=host, port=port, workers=1)
+
+
+users_app = typer.Typer(help="People who sign in to the web UI.", no_args_is_help=True)
+app.add_typer(users_app, name="users")
+
+
+@users_app.command("create")
+def users_create(
+    account_id: Annotated[int, typer.Option("--account", help="Account id")],
+    email: Annotated[str, typer.Option(help="The address the user signs in with")],
+    password: Annotated[
+        str | None, typer.Option(help="The password (prompted for when left out)")
+    ] = None,
+    generate_password: Annotated[
+        bool, typer.Option("--generate-password", help="Make up a password and print it")
+    ] = False,
+) -> None:
+    """Create a user of an account's web UI; prints JSON (with the password if generated)."""
+    if generate_password and password is not None:
+        raise fail("give --password or --generate-password, not both")
+    if generate_password:
+        password = accounts.generate_password()
+    elif password is None:
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    database = open_database(Settings())
+    try:
+        with transaction(database.writes) as session:
+            user = accounts.create_user(session, account_id, email, password)
+            payload: dict[str, object] = {
+                "user_id": user.id,
+                "account_id": user.account_id,
+                "email": user.email,
+            }
+    except ShelfcastError as error:
+        raise fail(str(error)) from None
+    finally:
+        database.close()
+    if generate_password:
+        payload["password"] = password
+    typer.echo(json.dumps(payload))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -51,12 +51,24 @@ TOKEN_BYTES = 24  # 192 bits of randomness in every link
 
 
 def get_integration(session: Session, account_id: int) -> Integration:
-    """The account's one integration, created (switched off) on first use."""
+    """The account's one integration; switched off, and not stored, until first written.
+
+    Reading writes nothing: a read that inserted would race concurrent requests
+    (a unique violation on PostgreSQL, a locked database on SQLite).
+    """
+    found = repo.get_integration(session, account_id)
+    return found or Integration(account_id=account_id, enabled=False)
+
+
+def _stored_integration(session: Session, account_id: int) -> Integration:
+    """The integration row, created if missing; the caller holds the account's lock."""
     return repo.get_integration(session, account_id) or repo.add_integration(session, account_id)
 
 
 def set_integration_enabled(session: Session, account_id: int, enabled: bool) -> Integration:
-    integration = get_integration(session, account_id)
+    if repo.lock_account(session, account_id) is None:
+        raise NotFound("account not found")
+    integration = _stored_integration(session, account_id)
     integration.enabled = enabled
     session.flush()
     return integration
@@ -72,7 +84,7 @@ def create_feed(session: Session, account_id: int, data: FeedCreate) -> FeedFile
     if account is None:
         raise NotFound("account not found")
     _check_plan_allows_another_file(Plan(account.plan), repo.count_feeds(session, account_id))
-    get_integration(session, account_id)
+    _stored_integration(session, account_id)
 
     file_type = data.file_type
     values = _settings_values(data, file_type)
@@ -88,7 +100,7 @@ def create_feed(session: Session, account_id: int, data: FeedCreate) -> FeedFile
 
 def update_feed(session: Session, account_id: int, feed_id: int, data: FeedUpdate) -> FeedFile:
     """Change the given settings; every change bumps the file's settings version."""
-    feed = get_feed(session, account_id, feed_id)
+    feed = get_feed(session, account_id, feed_id, "update")
     given = data.model_fields_set
     file_type = data.file_type if data.file_type is not None else FileType(feed.file_type)
     warehouse_ids = data.warehouse_ids
@@ -116,12 +128,14 @@ def update_feed(session: Session, account_id: int, feed_id: int, data: FeedUpdat
 
 
 def delete_feed(session: Session, account_id: int, feed_id: int) -> None:
-    session.delete(get_feed(session, account_id, feed_id))
+    session.delete(get_feed(session, account_id, feed_id, "update"))
     session.flush()
 
 
-def get_feed(session: Session, account_id: int, feed_id: int) -> FeedFile:
-    feed = repo.get_feed(session, account_id, feed_id)
+def get_feed(
+    session: Session, account_id: int, feed_id: int, lock: repo.RowLock = None
+) -> FeedFile:
+    feed = repo.get_feed(session, account_id, feed_id, lock)
     if feed is None:
         raise NotFound(f"feed {feed_id} not found")
     return feed
@@ -165,6 +179,7 @@ def feed_reads(session: Session, feeds: Sequence[FeedFile], base_url: str) -> li
             updated_at=feed.updated_at,
         )
         for feed in feeds
+        if feed.id in links  # not deleted since ``feeds`` were read (no lock held)
     ]
 
 
@@ -330,7 +345,7 @@ def rotate_link(
     session: Session, account_id: int, feed_id: int, grace: timedelta = timedelta(0)
 ) -> FeedLink:
     """Issue a new link; the old one stops working now, or after ``grace``."""
-    feed = get_feed(session, account_id, feed_id)
+    feed = get_feed(session, account_id, feed_id, "update")
     repo.expire_links(session, feed.id, utcnow() + grace)
     return _new_link(session, feed)
 

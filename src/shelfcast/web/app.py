@@ -1,4 +1,4 @@
-"""The application factory: the REST API, its OpenAPI document, and the feed links."""
+"""The application factory: the REST API, its OpenAPI document, the feed links, the web UI."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from shelfcast.settings import Settings
-from shelfcast.web import errors, public
+from shelfcast.web import errors, public, ui
 from shelfcast.web.api import router as api_router
 from shelfcast.web.runtime import Runtime
 
@@ -48,4 +48,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     errors.install(app)
     app.include_router(api_router, prefix="/api/v1")
     app.include_router(public.router)
+    ui.install(app, settings)
     return app

@@ -1,0 +1,284 @@
+"""The feed file form: what was typed, the API's shapes built from it, and the
+errors of those shapes put back next to the controls they concern."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import ValidationError
+from starlette.datastructures import FormData
+
+from shelfcast.errors import FieldError
+from shelfcast.feeds.schemas import FeedRead
+from shelfcast.render.spec import ColumnSource, CsvSeparator, FileType
+
+# Every control of the form, by the name the feed schemas give it.
+LABELS = {
+    "store_name": "Online store name",
+    "store_url": "Online store URL",
+    "warehouse_ids": "Warehouses",
+    "file_type": "File type",
+    "csv_separator": "Separator",
+    "file_name": "File name",
+    "sheet_name": "Sheet name",
+    "header_row": "Header row number",
+    "include_zero_stock": "Upload products with zero stock",
+    "enabled": "File upload enabled",
+    "columns": "Field mapping",
+    "header": "Column header",
+    "source": "Type",
+    "field": "Product field",
+    "price_type_id": "Price",
+    "value": "Custom value",
+}
+SOURCE_SETTING = {
+    ColumnSource.PRODUCT_FIELD: "field",
+    ColumnSource.PRICE: "price_type_id",
+    ColumnSource.CUSTOM_VALUE: "value",
+}
+# Where a problem with no control of its own is shown.
+FORM = "form"
+
+
+@dataclass
+class ColumnState:
+    header: str = ""
+    source: str = ColumnSource.PRODUCT_FIELD.value
+    field: str = ""
+    price_type_id: str = ""
+    value: str = ""
+
+
+@dataclass
+class FeedFormState:
+    """The form as typed: strings, so a bad value is shown back as it was."""
+
+    store_name: str = ""
+    store_url: str = ""
+    warehouse_ids: list[str] = field(default_factory=list)
+    file_type: str = FileType.CSV.value
+    csv_separator: str = CsvSeparator.COMMA.value
+    file_name: str = ""
+    sheet_name: str = "Sheet1"
+    header_row: str = "1"
+    include_zero_stock: bool = False
+    enabled: bool = True
+    columns: list[ColumnState] = field(default_factory=list)
+
+    @classmethod
+    def from_form(cls, form: FormData) -> FeedFormState:
+        def text(name: str, default: str = "") -> str:
+            value = form.get(name)
+            return value if isinstance(value, str) else default
+
+        def texts(name: str) -> list[str]:
+            return [v if isinstance(v, str) else "" for v in form.getlist(name)]
+
+        headers = texts("col_header")
+        sources = texts("col_source")
+        fields = texts("col_field")
+        prices = texts("col_price_type_id")
+        values = texts("col_value")
+        count = max(len(headers), len(sources))
+
+        def at(items: list[str], i: int) -> str:
+            return items[i] if i < len(items) else ""
+
+        return cls(
+            store_name=text("store_name"),
+            store_url=text("store_url"),
+            warehouse_ids=texts("warehouse_ids"),
+            file_type=text("file_type", FileType.CSV.value),
+            csv_separator=text("csv_separator", CsvSeparator.COMMA.value),
+            file_name=text("file_name"),
+            sheet_name=text("sheet_name"),
+            header_row=text("header_row"),
+            include_zero_stock=text("include_zero_stock") == "on",
+            enabled=text("enabled") == "on",
+            columns=[
+                ColumnState(
+                    header=at(headers, i),
+                    source=at(sources, i),
+                    field=at(fields, i),
+                    price_type_id=at(prices, i),
+                    value=at(values, i),
+                )
+                for i in range(count)
+            ],
+        )
+
+    @classmethod
+    def from_feed(cls, feed: FeedRead) -> FeedFormState:
+        return cls(
+            store_name=feed.store_name,
+            store_url=feed.store_url,
+            warehouse_ids=[str(i) for i in feed.warehouse_ids],
+            file_type=feed.file_type.value,
+            csv_separator=feed.csv_separator.value,
+            file_name=feed.file_name,
+            sheet_name=feed.sheet_name,
+            header_row=str(feed.header_row),
+            include_zero_stock=feed.include_zero_stock,
+            enabled=feed.enabled,
+            columns=[
+                ColumnState(
+                    header=c.header,
+                    source=c.source.value,
+                    field=c.field or "",
+                    price_type_id=str(c.price_type_id) if c.price_type_id is not None else "",
+                    value=c.value or "",
+                )
+                for c in feed.columns
+            ],
+        )
+
+    @property
+    def is_csv(self) -> bool:
+        return self.file_type == FileType.CSV.value
+
+    def payload(self) -> dict[str, Any]:
+        """The body for ``FeedCreate``/``FeedUpdate``: the separator for CSV files
+        only, the sheet name for Excel files only, as the API expects them."""
+        body: dict[str, Any] = {
+            "store_name": self.store_name,
+            "store_url": self.store_url,
+            "warehouse_ids": self.warehouse_ids,
+            "file_type": self.file_type,
+            "file_name": self.file_name,
+            "header_row": self.header_row.strip(),
+            "include_zero_stock": self.include_zero_stock,
+            "enabled": self.enabled,
+            "columns": [_column_payload(c) for c in self.columns],
+        }
+        if self.is_csv:
+            body["csv_separator"] = self.csv_separator
+        else:
+            body["sheet_name"] = self.sheet_name
+        return body
+
+
+def _column_payload(column: ColumnState) -> dict[str, Any]:
+    body: dict[str, Any] = {"header": column.header, "source": column.source}
+    try:
+        setting = SOURCE_SETTING[ColumnSource(column.source)]
+    except ValueError:
+        return body  # the schema names the bad type
+    raw = getattr(column, setting)
+    if setting == "value":
+        body[setting] = raw
+    elif raw.strip():
+        body[setting] = raw.strip()
+    return body
+
+
+@dataclass
+class FormErrors:
+    """Messages by control: ``store_url``, ``columns`` (the list), ``columns.2``
+    (a column row) with the row's bad control in ``column_controls``."""
+
+    messages: dict[str, list[str]] = field(default_factory=dict)
+    column_controls: set[tuple[int, str]] = field(default_factory=set)
+
+    def __bool__(self) -> bool:
+        return bool(self.messages)
+
+    def add(self, loc: Sequence[str | int], message: str) -> None:
+        if len(loc) == 2 and loc[0] == "columns" and message in _COLUMN_NEEDS.values():
+            setting = next(k for k, v in _COLUMN_NEEDS.items() if v == message)
+            loc = (*loc, setting)
+        key, text = _place(loc, message)
+        if len(loc) >= 3 and loc[0] == "columns" and isinstance(loc[1], int):
+            self.column_controls.add((loc[1], str(loc[2])))
+        self.messages.setdefault(key, [])
+        if text not in self.messages[key]:
+            self.messages[key].append(text)
+
+    def get(self, key: str) -> list[str]:
+        return self.messages.get(key, [])
+
+    def column_has(self, row: int, control: str) -> bool:
+        return (row, control) in self.column_controls
+
+    def all(self) -> list[str]:
+        return [m for messages in self.messages.values() for m in messages]
+
+    @classmethod
+    def of_validation(cls, error: ValidationError) -> FormErrors:
+        errors = cls()
+        for item in error.errors():
+            errors.add(item["loc"], _pydantic_message(item))
+        return errors
+
+    @classmethod
+    def of_fields(cls, items: Iterable[FieldError]) -> FormErrors:
+        errors = cls()
+        for item in items:
+            errors.add(item.loc, item.message)
+        return errors
+
+
+def _place(loc: Sequence[str | int], message: str) -> tuple[str, str]:
+    """The control a problem belongs to, and the sentence shown next to it."""
+    if not loc or loc[0] not in LABELS:
+        return FORM, _sentence(None, message)
+    name = str(loc[0])
+    if name == "columns" and len(loc) >= 2 and isinstance(loc[1], int):
+        control = str(loc[2]) if len(loc) >= 3 else None
+        label = LABELS.get(control) if control else None
+        return f"columns.{loc[1]}", _sentence(label, message)
+    return name, _sentence(LABELS[name], message)
+
+
+def _sentence(label: str | None, message: str) -> str:
+    message = message.strip().removeprefix("Value error, ")
+    if label is not None and message.startswith(_PREDICATES):
+        return f"{label} {message}"
+    if label is not None and message[:1].isupper():
+        return f"{label}: {message}"
+    return message[:1].upper() + message[1:]
+
+
+# Messages that read as the end of a sentence whose subject is the control's label.
+_PREDICATES = ("must ", "is ", "may ", "lists ", "applies ", "does ", "cannot ")
+
+
+def _pydantic_message(item: Any) -> str:
+    """Plain words for the schema errors a form can produce."""
+    kind = item["type"]
+    ctx = item.get("ctx") or {}
+    loc = item["loc"]
+    if kind == "int_parsing":
+        return "must be a whole number"
+    if kind == "greater_than_equal":
+        return f"must be {ctx.get('ge')} or more"
+    if kind == "less_than_equal":
+        return f"must be at most {ctx.get('le')}"
+    if kind == "string_too_long":
+        return f"must be at most {ctx.get('max_length')} characters"
+    if kind == "too_short" and loc and loc[0] == "warehouse_ids":
+        return "choose at least one warehouse whose stock the file shows"
+    if kind == "too_short" and loc and loc[0] == "columns":
+        return "add at least one column with + Column"
+    if kind == "too_long" and loc and loc[0] == "columns":
+        return f"may hold at most {ctx.get('max_length')} columns"
+    if kind == "enum" and loc and loc[-1] == "source":
+        return "must be Product field, Price or Custom value"
+    if kind == "enum":
+        return f"must be one of: {ctx.get('expected', '')}"
+    if kind == "missing":
+        return "is required"
+    message = str(item["msg"])
+    if len(loc) == 2 and loc[0] == "columns" and "needs" in message:
+        for setting, words in _COLUMN_NEEDS.items():
+            if f"needs '{setting}'" in message:
+                return words
+    return message
+
+
+_COLUMN_NEEDS = {
+    "field": "choose the product field the column shows",
+    "price_type_id": "choose the price the column shows",
+    "value": "type the value the column shows",
+}

@@ -1,0 +1,379 @@
+"""Settings → Integrations → Online connectors → "Custom integration with online
+stores" → Configure: the integration window, the file form with its live
+preview, and the file's link (the help article's steps, in its order)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import Request, Response
+from pydantic import ValidationError
+from sqlalchemy.orm import Session
+
+from shelfcast.accounts.models import Plan
+from shelfcast.catalog import service as catalog
+from shelfcast.errors import InvalidInput, PlanLimit
+from shelfcast.feeds import service as feeds
+from shelfcast.feeds.fields import PRODUCT_FIELD_LABELS
+from shelfcast.feeds.schemas import FeedCreate, FeedRead, FeedUpdate, check_sheet_name
+from shelfcast.publish import status as publish_status
+from shelfcast.render.spec import ColumnSource, CsvSeparator, FileType
+from shelfcast.web.deps import IdPath, SessionDep, SettingsDep
+from shelfcast.web.ui.forms import FORM, ColumnState, FeedFormState, FormErrors
+from shelfcast.web.ui.rendering import page, redirect
+from shelfcast.web.ui.routes._router import FormDep, page_router
+from shelfcast.web.ui.session import (
+    ReadSessionDep,
+    SignedIn,
+    SignedInDep,
+    SignedInReadingDep,
+    flash,
+)
+
+router = page_router()
+WINDOW = "/settings/integrations/custom"
+PREVIEW_ROWS = 20
+
+FILE_TYPES = [
+    (FileType.CSV, "CSV"),
+    (FileType.XLSX, "XLSX (Excel 2007 and later)"),
+    (FileType.XLS, "XLS (Excel 97–2003)"),
+]
+SEPARATORS = [
+    (CsvSeparator.COMMA, "Comma ( , )"),
+    (CsvSeparator.SEMICOLON, "Semicolon ( ; )"),
+    (CsvSeparator.PIPE, "Vertical bar ( | )"),
+    (CsvSeparator.TAB, "Tab"),
+]
+SOURCES = [
+    (ColumnSource.PRODUCT_FIELD, "Product field"),
+    (ColumnSource.PRICE, "Price"),
+    (ColumnSource.CUSTOM_VALUE, "Custom value"),
+]
+# A new file starts with the columns almost every store asks for.
+STARTER_COLUMNS = [
+    ColumnState(header="SKU", source=ColumnSource.PRODUCT_FIELD.value, field="sku"),
+    ColumnState(header="Quantity", source=ColumnSource.PRODUCT_FIELD.value, field="quantity"),
+]
+
+
+def file_label(read: FeedRead) -> str:
+    return f"{read.file_name}.{read.file_type.value}"
+
+
+@router.get("/settings")
+def settings_page(request: Request, signed: SignedInDep) -> Response:
+    return page(request, "settings.html", {"nav": "settings"}, signed=signed)
+
+
+@router.get("/settings/integrations")
+def integrations(request: Request, signed: SignedInDep, session: SessionDep) -> Response:
+    integration = feeds.get_integration(session, signed.account_id)
+    count = len(feeds.list_feeds(session, signed.account_id))
+    return page(
+        request,
+        "integrations.html",
+        {"nav": "settings", "enabled": integration.enabled, "count": count},
+        signed=signed,
+    )
+
+
+def _reads(session: Session, signed: SignedIn, base_url: str) -> list[FeedRead]:
+    found = feeds.list_feeds(session, signed.account_id)
+    return publish_status.with_builds(session, feeds.feed_reads(session, found, base_url))
+
+
+def _limit_message(session: Session, signed: SignedIn) -> str | None:
+    try:
+        feeds.ensure_plan_allows_another_file(session, signed.account_id, signed.plan)
+    except PlanLimit as error:
+        return str(error)
+    return None
+
+
+@router.get(WINDOW)
+def integration_window(
+    request: Request,
+    signed: SignedInDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    highlight: int | None = None,
+) -> Response:
+    integration = feeds.get_integration(session, signed.account_id)
+    reads = _reads(session, signed, settings.base_url)
+    return page(
+        request,
+        "integration.html",
+        {
+            "nav": "settings",
+            "enabled": integration.enabled,
+            "files": reads,
+            "highlight": highlight,
+            "limit": signed.plan.feed_file_limit,
+            "limit_message": _limit_message(session, signed),
+            "hobby": signed.plan is Plan.HOBBY,
+        },
+        signed=signed,
+    )
+
+
+@router.post(WINDOW)
+def save_integration(
+    request: Request, signed: SignedInDep, session: SessionDep, form: FormDep
+) -> Response:
+    enabled = form.get("enabled") == "on"
+    feeds.set_integration_enabled(session, signed.account_id, enabled)
+    if enabled:
+        flash(request, "success", "Integration enabled: every enabled file is served at its link.")
+    else:
+        flash(request, "info", "Integration disabled: every link of this account answers 404.")
+    return redirect(WINDOW)
+
+
+# --- the file form -----------------------------------------------------------------------
+
+
+def _form_page(
+    request: Request,
+    signed: SignedIn,
+    session: Session,
+    state: FeedFormState,
+    *,
+    errors: FormErrors | None = None,
+    feed: FeedRead | None = None,
+    status_code: int = 200,
+) -> Response:
+    price_types = catalog.list_price_types(session, signed.account_id)
+    custom_fields = catalog.list_custom_fields(session, signed.account_id)
+    context: dict[str, Any] = {
+        "nav": "settings",
+        "state": state,
+        "errors": errors or FormErrors(),
+        "feed": feed,
+        "action": f"{WINDOW}/files/{feed.id}" if feed else f"{WINDOW}/files/new",
+        "warehouses": catalog.list_warehouses(session, signed.account_id),
+        "file_types": FILE_TYPES,
+        "separators": SEPARATORS,
+        "sources": SOURCES,
+        "system_fields": [(f.value, label) for f, label in PRODUCT_FIELD_LABELS.items()],
+        "custom_fields": [(f"custom.{f.key}", f.label) for f in custom_fields],
+        "price_types": [(str(p.id), f"{p.name} ({p.currency})") for p in price_types],
+        "blank_column": ColumnState(),
+        "no_errors": FormErrors(),
+    }
+    return page(request, "feed_form.html", context, signed=signed, status_code=status_code)
+
+
+def _column_action(state: FeedFormState, action: str) -> bool:
+    """The form's own buttons when scripts are off: add, remove or move a column row."""
+    name, _, index_text = action.partition(":")
+    columns = state.columns
+    if name == "add_column":
+        columns.append(ColumnState())
+        return True
+    try:
+        i = int(index_text)
+    except ValueError:
+        return False
+    if not 0 <= i < len(columns):
+        return False
+    if name == "remove_column":
+        del columns[i]
+    elif name == "up" and i > 0:
+        columns[i - 1], columns[i] = columns[i], columns[i - 1]
+    elif name == "down" and i < len(columns) - 1:
+        columns[i + 1], columns[i] = columns[i], columns[i + 1]
+    return True
+
+
+def _feed_read(session: Session, signed: SignedIn, feed_id: int, base_url: str) -> FeedRead:
+    feed = feeds.get_feed(session, signed.account_id, feed_id)
+    return publish_status.with_builds(session, feeds.feed_reads(session, [feed], base_url))[0]
+
+
+@router.get(f"{WINDOW}/files/new")
+def new_file(request: Request, signed: SignedInDep, session: SessionDep) -> Response:
+    message = _limit_message(session, signed)
+    if message is not None:
+        return _plan_limit_page(request, signed, message)
+    warehouses = catalog.list_warehouses(session, signed.account_id)
+    state = FeedFormState(
+        warehouse_ids=[str(w.id) for w in warehouses],
+        columns=[ColumnState(**vars(c)) for c in STARTER_COLUMNS],
+    )
+    return _form_page(request, signed, session, state)
+
+
+def _plan_limit_page(request: Request, signed: SignedIn, message: str) -> Response:
+    return page(
+        request,
+        "plan_limit.html",
+        {"nav": "settings", "message": message, "hobby": signed.plan is Plan.HOBBY},
+        signed=signed,
+        status_code=403,
+    )
+
+
+@router.post(f"{WINDOW}/files/new")
+def create_file(
+    request: Request, signed: SignedInDep, session: SessionDep, form: FormDep
+) -> Response:
+    state = FeedFormState.from_form(form)
+    if _column_action(state, str(form.get("action") or "")):
+        return _form_page(request, signed, session, state)
+    try:
+        data = FeedCreate.model_validate(state.payload())
+        created = feeds.create_feed(session, signed.account_id, data)
+    except ValidationError as error:
+        return _form_page(
+            request, signed, session, state, errors=FormErrors.of_validation(error), status_code=400
+        )
+    except InvalidInput as error:
+        session.rollback()
+        return _form_page(
+            request,
+            signed,
+            session,
+            state,
+            errors=FormErrors.of_fields(error.errors),
+            status_code=400,
+        )
+    except PlanLimit as error:
+        session.rollback()
+        errors = FormErrors()
+        errors.add((FORM,), str(error))
+        return _form_page(request, signed, session, state, errors=errors, status_code=403)
+    flash(
+        request,
+        "success",
+        f"File “{created.file_name}.{created.file_type}” for {created.store_name} is saved. "
+        "Copy its link and paste it into your account on the store.",
+    )
+    return redirect(f"{WINDOW}?highlight={created.id}")
+
+
+@router.get(f"{WINDOW}/files/{{feed_id}}")
+def edit_file(
+    request: Request,
+    feed_id: IdPath,
+    signed: SignedInDep,
+    session: SessionDep,
+    settings: SettingsDep,
+) -> Response:
+    read = _feed_read(session, signed, feed_id, settings.base_url)
+    return _form_page(request, signed, session, FeedFormState.from_feed(read), feed=read)
+
+
+@router.post(f"{WINDOW}/files/preview")
+def preview(
+    request: Request, signed: SignedInReadingDep, session: ReadSessionDep, form: FormDep
+) -> Response:
+    """The first rows as the store will receive them, from the form as it is now."""
+    state = FeedFormState.from_form(form)
+    body = state.payload()
+    # Names and addresses do not change the rows: a half-typed one must not hide them.
+    body.update(store_name="Preview", store_url="https://preview.invalid", file_name="preview")
+    if not state.is_csv:
+        try:
+            check_sheet_name(state.sheet_name)
+        except ValueError:
+            body["sheet_name"] = "Sheet1"
+    context: dict[str, Any] = {"state": state, "rows_shown": PREVIEW_ROWS}
+    try:
+        data = FeedCreate.model_validate(body)
+        context["preview"] = feeds.preview_unsaved(session, signed.account_id, data, PREVIEW_ROWS)
+        context["header_row"] = data.header_row
+        context["sources"] = [c.source.value for c in data.columns]
+    except ValidationError as error:
+        context["problems"] = FormErrors.of_validation(error).all()
+    except InvalidInput as error:
+        context["problems"] = FormErrors.of_fields(error.errors).all()
+    return page(request, "_preview.html", context, signed=signed, fragment=True)
+
+
+@router.post(f"{WINDOW}/files/{{feed_id}}")
+def update_file(
+    request: Request,
+    feed_id: IdPath,
+    signed: SignedInDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    form: FormDep,
+) -> Response:
+    read = _feed_read(session, signed, feed_id, settings.base_url)
+    state = FeedFormState.from_form(form)
+    if _column_action(state, str(form.get("action") or "")):
+        return _form_page(request, signed, session, state, feed=read)
+    try:
+        data = FeedUpdate.model_validate(state.payload())
+        feeds.update_feed(session, signed.account_id, feed_id, data)
+    except ValidationError as error:
+        return _form_page(
+            request,
+            signed,
+            session,
+            state,
+            errors=FormErrors.of_validation(error),
+            feed=read,
+            status_code=400,
+        )
+    except InvalidInput as error:
+        session.rollback()
+        return _form_page(
+            request,
+            signed,
+            session,
+            state,
+            errors=FormErrors.of_fields(error.errors),
+            feed=read,
+            status_code=400,
+        )
+    status = "enabled" if data.enabled else "disabled: its link answers 404"
+    flash(request, "success", f"File “{file_label(read)}” saved; upload {status}.")
+    return redirect(f"{WINDOW}?highlight={feed_id}")
+
+
+@router.get(f"{WINDOW}/files/{{feed_id}}/link")
+def confirm_new_link(
+    request: Request,
+    feed_id: IdPath,
+    signed: SignedInDep,
+    session: SessionDep,
+    settings: SettingsDep,
+) -> Response:
+    """The confirmation before a new link (the file form opens it as a dialog)."""
+    read = _feed_read(session, signed, feed_id, settings.base_url)
+    return page(request, "confirm_link.html", {"nav": "settings", "feed": read}, signed=signed)
+
+
+@router.post(f"{WINDOW}/files/{{feed_id}}/link")
+def new_link(
+    request: Request,
+    feed_id: IdPath,
+    signed: SignedInDep,
+    session: SessionDep,
+    settings: SettingsDep,
+) -> Response:
+    feeds.rotate_link(session, signed.account_id, feed_id)
+    read = _feed_read(session, signed, feed_id, settings.base_url)
+    flash(
+        request,
+        "success",
+        f"New link issued; the old one no longer works. Paste the new link into your "
+        f"{read.store_name} account.",
+    )
+    return redirect(f"{WINDOW}/files/{feed_id}")
+
+
+@router.post(f"{WINDOW}/files/{{feed_id}}/delete")
+def delete_file(
+    request: Request,
+    feed_id: IdPath,
+    signed: SignedInDep,
+    session: SessionDep,
+    settings: SettingsDep,
+) -> Response:
+    read = _feed_read(session, signed, feed_id, settings.base_url)
+    feeds.delete_feed(session, signed.account_id, feed_id)
+    flash(request, "info", f"File “{file_label(read)}” deleted; its link no longer works.")
+    return redirect(WINDOW)

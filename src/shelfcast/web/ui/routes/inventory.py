@@ -1,0 +1,223 @@
+"""The inventory pages: products (list and detail) and warehouses (list, create, rename).
+
+Read-mostly: they let the merchant see what the feeds will contain. Writes to
+the catalog itself go through the API or a file import.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from urllib.parse import urlencode
+
+from fastapi import Request, Response
+
+from shelfcast.catalog import service as catalog
+from shelfcast.catalog.schemas import ProductRead, WarehouseCreate, WarehouseUpdate
+from shelfcast.errors import Conflict, InvalidInput
+from shelfcast.web.deps import MAX_ID, IdPath, SessionDep
+from shelfcast.web.ui.rendering import page, redirect
+from shelfcast.web.ui.routes._router import FormDep, page_router
+from shelfcast.web.ui.session import SignedInDep, flash
+
+router = page_router()
+PAGE_SIZE = 25
+MAX_TRAIL = 200  # pages one can step back through with "Previous"
+MAX_QUERY = 200
+
+
+@dataclass(frozen=True)
+class ProductRow:
+    product: ProductRead
+    stock: dict[int, str]  # quantity by warehouse id
+    total: str
+    negative: bool
+
+
+def plain_quantity(value: Decimal) -> str:
+    """``5``, ``2.5``, ``-3``: as feeds write quantities (without clamping)."""
+    if value == value.to_integral_value():
+        return str(value.quantize(Decimal(1)))
+    return format(value.normalize(), "f")
+
+
+def _int_or_none(value: str | None) -> int | None:
+    """An id from a query string; anything that cannot be one is ignored."""
+    try:
+        number = int(value) if value else None
+    except ValueError:
+        return None
+    return number if number is not None and 0 <= number <= MAX_ID else None
+
+
+def _rows(products: list[ProductRead]) -> list[ProductRow]:
+    rows = []
+    for product in products:
+        total = sum((Decimal(s.quantity) for s in product.stock), Decimal(0))
+        rows.append(
+            ProductRow(
+                product=product,
+                stock={s.warehouse_id: s.quantity for s in product.stock},
+                total=plain_quantity(total),
+                negative=total < 0,
+            )
+        )
+    return rows
+
+
+@router.get("/products")
+def products(
+    request: Request,
+    signed: SignedInDep,
+    session: SessionDep,
+    q: str = "",
+    category: str = "",
+    after: str = "",
+    trail: str = "",
+) -> Response:
+    query = q.strip()[:MAX_QUERY]
+    category_id = _int_or_none(category)
+    cursor = _int_or_none(after)
+    steps = [n for part in trail.split(",") if (n := _int_or_none(part)) is not None][-MAX_TRAIL:]
+    found = catalog.list_products(
+        session,
+        signed.account_id,
+        q=query or None,
+        category_id=category_id,
+        after=cursor,
+        limit=PAGE_SIZE,
+    )
+
+    def link(**changes: object) -> str:
+        params = {"q": query, "category": category_id or "", **changes}
+        return "/products?" + urlencode({k: v for k, v in params.items() if v not in ("", None)})
+
+    next_link = (
+        link(after=found.next_after, trail=",".join(map(str, [*steps, cursor or 0])))
+        if found.next_after is not None
+        else None
+    )
+    previous_link = None
+    if cursor is not None:
+        back = steps[-1] if steps else 0
+        previous_link = link(after=back or "", trail=",".join(map(str, steps[:-1])))
+    return page(
+        request,
+        "products.html",
+        {
+            "nav": "products",
+            "q": query,
+            "category_id": category_id,
+            "categories": catalog.list_categories(session, signed.account_id),
+            "warehouses": catalog.list_warehouses(session, signed.account_id),
+            "rows": _rows(found.products),
+            "page_number": len(steps) + 1 if cursor is not None else 1,
+            "next_link": next_link,
+            "previous_link": previous_link,
+            "page_size": PAGE_SIZE,
+        },
+        signed=signed,
+    )
+
+
+@router.get("/products/{product_id}")
+def product(
+    request: Request, product_id: IdPath, signed: SignedInDep, session: SessionDep
+) -> Response:
+    found = catalog.get_product(session, signed.account_id, product_id)
+    warehouses = catalog.list_warehouses(session, signed.account_id)
+    currencies = {p.name: p.currency for p in catalog.list_price_types(session, signed.account_id)}
+    labels = {f.key: f.label for f in catalog.list_custom_fields(session, signed.account_id)}
+    return page(
+        request,
+        "product.html",
+        {
+            "nav": "products",
+            "row": _rows([found])[0],
+            "warehouses": warehouses,
+            "currencies": currencies,
+            "custom_labels": labels,
+        },
+        signed=signed,
+    )
+
+
+def _warehouses_page(
+    request: Request,
+    signed: SignedInDep,
+    session: SessionDep,
+    *,
+    errors: dict[str, str] | None = None,
+    typed: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> Response:
+    return page(
+        request,
+        "warehouses.html",
+        {
+            "nav": "warehouses",
+            "warehouses": catalog.list_warehouses(session, signed.account_id),
+            "errors": errors or {},
+            "typed": typed or {},
+        },
+        signed=signed,
+        status_code=status_code,
+    )
+
+
+def _problem(error: InvalidInput | Conflict) -> str:
+    text = (
+        "; ".join(e.message for e in error.errors)
+        if isinstance(error, InvalidInput)
+        else str(error).removeprefix("name: ")
+    )
+    return "Name " + text if text.startswith("must") else text[:1].upper() + text[1:]
+
+
+@router.get("/warehouses")
+def warehouses(request: Request, signed: SignedInDep, session: SessionDep) -> Response:
+    return _warehouses_page(request, signed, session)
+
+
+@router.post("/warehouses")
+def create_warehouse(
+    request: Request, signed: SignedInDep, session: SessionDep, form: FormDep
+) -> Response:
+    name = str(form.get("name") or "")
+    try:
+        created = catalog.create_warehouse(session, signed.account_id, WarehouseCreate(name=name))
+    except (InvalidInput, Conflict) as error:
+        return _warehouses_page(
+            request,
+            signed,
+            session,
+            errors={"new": _problem(error)},
+            typed={"new": name},
+            status_code=400 if isinstance(error, InvalidInput) else 409,
+        )
+    flash(request, "success", f"Warehouse “{created.name}” created.")
+    return redirect("/warehouses")
+
+
+@router.post("/warehouses/{warehouse_id}")
+def rename_warehouse(
+    request: Request, warehouse_id: IdPath, signed: SignedInDep, session: SessionDep, form: FormDep
+) -> Response:
+    name = str(form.get("name") or "")
+    before = catalog.get_warehouse(session, signed.account_id, warehouse_id)
+    try:
+        renamed = catalog.rename_warehouse(
+            session, signed.account_id, warehouse_id, WarehouseUpdate(name=name)
+        )
+    except (InvalidInput, Conflict) as error:
+        return _warehouses_page(
+            request,
+            signed,
+            session,
+            errors={str(warehouse_id): _problem(error)},
+            typed={str(warehouse_id): name},
+            status_code=400 if isinstance(error, InvalidInput) else 409,
+        )
+    if renamed.name != before.name:
+        flash(request, "success", f"Warehouse “{before.name}” renamed to “{renamed.name}”.")
+    return redirect("/warehouses")

@@ -1,0 +1,72 @@
+"""Signing in and out."""
+
+from __future__ import annotations
+
+from fastapi import Request, Response
+
+from shelfcast.accounts import service as accounts
+from shelfcast.web.deps import SessionDep
+from shelfcast.web.ui.rendering import page, redirect, safe_next
+from shelfcast.web.ui.routes._router import FormDep, page_router
+from shelfcast.web.ui.security import new_csrf_secret
+from shelfcast.web.ui.session import USER_KEY, flash
+from shelfcast.web.ui.state import ui_state
+
+router = page_router()
+
+
+@router.get("/")
+def home(request: Request) -> Response:
+    return redirect("/products" if USER_KEY in request.session else "/login")
+
+
+@router.get("/login")
+def login_form(request: Request, next: str | None = None) -> Response:
+    if USER_KEY in request.session:
+        return redirect(safe_next(next))
+    return page(request, "login.html", {"email": "", "next": safe_next(next)})
+
+
+@router.post("/login")
+def login(request: Request, session: SessionDep, form: FormDep) -> Response:
+    email = str(form.get("email") or "")
+    password = str(form.get("password") or "")
+    target = safe_next(str(form.get("next") or ""))
+    limiter = ui_state(request).login_limiter
+    normalized = accounts.normalize_email(email)
+    address = request.client.host if request.client else "unknown"
+
+    def again(message: str, status_code: int, headers: dict[str, str] | None = None) -> Response:
+        return page(
+            request,
+            "login.html",
+            {"email": email, "next": target, "error": message},
+            status_code=status_code,
+            headers=headers,
+        )
+
+    wait = limiter.retry_after(normalized, address)
+    if wait is not None:
+        minutes = max(1, -(-wait // 60))
+        return again(
+            "Too many failed sign-in attempts for this email from your network. "
+            f"For your security, try again in {minutes} minute{'s' if minutes > 1 else ''}.",
+            429,
+            {"Retry-After": str(wait)},
+        )
+    user = accounts.authenticate_user(session, email, password)
+    if user is None:
+        limiter.failed(normalized, address)
+        return again("The email or password is not right. Check them and try again.", 400)
+    limiter.succeeded(normalized, address)
+    request.session.clear()  # nothing of the anonymous session carries over
+    request.session[USER_KEY] = user.id
+    new_csrf_secret(request)
+    return redirect(target)
+
+
+@router.post("/logout")
+def logout(request: Request) -> Response:
+    request.session.clear()
+    flash(request, "info", "You are signed out.")
+    return redirect("/login")
