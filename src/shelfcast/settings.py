@@ -37,6 +37,14 @@ class Settings(BaseSettings):
         description="How long the first request of a new feed waits for its build",
     )
     fetch_log: bool = Field(default=True, description="Record every fetch of a feed link")
+    accel_redirect_prefix: str | None = Field(
+        default=None,
+        pattern=r"^/(.*/)?$",
+        description="Behind nginx (deploy/nginx/shelfcast.conf): a link's 200 answer carries "
+        "no body but 'X-Accel-Redirect: <prefix><feed id>/<file>', and nginx sends the "
+        "built file from its internal location aliasing <data_dir>/feeds/ (e.g. "
+        "/_feedfiles/). Unset, the app sends the bytes itself",
+    )
 
     @property
     def public_base_url(self) -> str:

@@ -39,7 +39,7 @@ def app_settings(database_url: str, tmp_path_factory: pytest.TempPathFactory) ->
         database_url=database_url,
         data_dir=data_dir,
         base_url=BASE_URL,
-        secret_key="test-secret",
+        secret_key="test-secret-key-for-tests",
         link_wait_seconds=10,
     )
 

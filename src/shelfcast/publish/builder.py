@@ -5,6 +5,11 @@ the server process builds them, each under a per-feed lock (a file lock, plus a
 PostgreSQL advisory lock on PostgreSQL) so several worker processes build a
 change once. A build reads versions and rows in one transaction (one snapshot),
 renders to a temporary file, renames it in, then records it as published.
+
+When another process holds a feed's lock, the thread tries again shortly: that
+process may be building an older version, and the change this process was told
+about must not wait for the next request to be built (when it was the same
+version, the retry finds the file current and builds nothing).
 """
 
 from __future__ import annotations
@@ -32,6 +37,7 @@ from shelfcast.render.spec import FileType
 
 log = logging.getLogger(__name__)
 ADVISORY_NAMESPACE = 0x5348  # "SH": keeps our advisory locks apart from others'
+BUSY_RETRY_S = 0.25  # how soon a feed locked by another process is tried again
 
 
 class Outcome(StrEnum):
@@ -67,8 +73,10 @@ class FeedBuilder:
         self._thread: threading.Thread | None = None
         self._done = threading.Condition()
         self._active = 0
-        # (feed id, key) of builds that failed here, so waiting requests stop early.
-        self.failed: dict[tuple[int, str], str] = {}
+        self._retries: dict[int, threading.Timer] = {}
+        # The version key and error of each feed's last failed build here, so that
+        # waiting requests stop early; cleared when the feed is asked for again.
+        self._failed: dict[int, tuple[str, str]] = {}
 
     # --- the background thread ---
 
@@ -78,13 +86,27 @@ class FeedBuilder:
             self._thread.start()
 
     def stop(self) -> None:
+        with self._done:
+            retries, self._retries = list(self._retries.values()), {}
+        for timer in retries:
+            timer.cancel()
         if self._thread is not None:
             self._queue.put(None)
             self._thread.join(timeout=30)
             self._thread = None
 
+    def has_failed(self, feed_id: int, key: str) -> bool:
+        """Whether the last build of this version of the feed, in this process, failed."""
+        failed = self._failed.get(feed_id)
+        return failed is not None and failed[0] == key
+
     def request(self, feed_id: int) -> None:
-        """Ask for a feed to be brought up to date (a no-op build if it already is)."""
+        """Ask for a feed to be brought up to date (a no-op build if it already is).
+
+        A failed build is tried again: requests that wait for the feed now wait
+        for this attempt rather than give up on the last one's failure.
+        """
+        self._failed.pop(feed_id, None)
         with self._pending_lock:
             if feed_id in self._pending:
                 return
@@ -101,7 +123,7 @@ class FeedBuilder:
         """Block until the queue is empty and nothing is building (for tests and the CLI)."""
         deadline = time.monotonic() + timeout
         with self._done:
-            while self._pending or self._active or not self._queue.empty():
+            while self._pending or self._active or self._retries or not self._queue.empty():
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
                     return False
@@ -118,13 +140,30 @@ class FeedBuilder:
             with self._pending_lock:
                 self._pending.discard(feed_id)
             try:
-                self.build(feed_id)
+                if self.build(feed_id).outcome is Outcome.BUSY:
+                    self._retry_later(feed_id)
             except Exception:  # the thread must survive anything one build does
                 log.exception("building feed %s failed unexpectedly", feed_id)
             finally:
                 with self._done:
                     self._active -= 1
                     self._done.notify_all()
+
+    def _retry_later(self, feed_id: int) -> None:
+        with self._done:
+            if feed_id in self._retries or self._thread is None:
+                return
+            timer = threading.Timer(BUSY_RETRY_S, self._retry, (feed_id,))
+            timer.daemon = True
+            self._retries[feed_id] = timer
+        timer.start()
+
+    def _retry(self, feed_id: int) -> None:
+        # Queued before the timer is forgotten, so ``wait_idle`` never sees a gap.
+        self.request(feed_id)
+        with self._done:
+            self._retries.pop(feed_id, None)
+            self._done.notify_all()
 
     # --- one build ---
 
@@ -168,14 +207,17 @@ class FeedBuilder:
                 )
                 size = self.store.path(feed_id, key, extension).stat().st_size
             self._record_success(feed_id, account_id, key, result.rows, size, started)
+            self._failed.pop(feed_id, None)
             self.store.remove_others(feed_id, key)
             return BuildResult(Outcome.BUILT, key)
         except Exception as error:
-            message = f"{type(error).__name__}: {error}" if not str(error) else str(error)
+            message = str(error) or type(error).__name__
             log.warning("build of feed %s failed: %s", feed_id, message)
             if key is not None and account_id is not None:
-                self.failed[(feed_id, key)] = message
+                # Recorded first: a request that stops waiting on the failure may be
+                # followed at once by a look at the feed's build state.
                 self._record_failure(feed_id, account_id, key, message, started)
+                self._failed[feed_id] = (key, message)
             return BuildResult(Outcome.FAILED, key, message)
 
     def _record_success(
@@ -238,12 +280,10 @@ class FeedBuilder:
                 if not got:
                     yield False
                     return
-                stack.callback(
-                    lambda: (
-                        connection.scalar(
-                            select(func.pg_advisory_unlock(ADVISORY_NAMESPACE, feed_id))
-                        ),
-                        connection.commit(),
-                    )
-                )
+
+                def unlock() -> None:
+                    connection.scalar(select(func.pg_advisory_unlock(ADVISORY_NAMESPACE, feed_id)))
+                    connection.commit()
+
+                stack.callback(unlock)
             yield True

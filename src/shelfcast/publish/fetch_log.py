@@ -7,6 +7,7 @@ import threading
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from shelfcast.db.session import transaction
@@ -55,17 +56,30 @@ class FetchLog:
             self._buffer.append(entry)
 
     def flush(self) -> int:
+        """Write the buffered fetches; returns how many were taken from the buffer."""
         with self._lock:
             entries, self._buffer = self._buffer, []
-        if entries:
+        if not entries:
+            return 0
+        try:
+            self._write(entries)
+        except IntegrityError:
+            # A feed was deleted since its fetches were recorded (foreign key): write
+            # the others rather than lose the whole batch.
             try:
-                with transaction(self.writes) as session:
-                    repo.add_fetches(session, entries)
+                with self.writes() as session:
+                    kept = repo.existing_feed_ids(session, {e["feed_id"] for e in entries})
+                self._write([e for e in entries if e["feed_id"] in kept])
             except Exception:
-                # A feed was deleted meanwhile (foreign key) or the database is away:
-                # the log is best effort and must never break serving.
                 log.exception("could not write %d fetch log entries", len(entries))
+        except Exception:
+            # The database is away: the log is best effort and must never break serving.
+            log.exception("could not write %d fetch log entries", len(entries))
         return len(entries)
+
+    def _write(self, entries: list[dict[str, Any]]) -> None:
+        with transaction(self.writes) as session:
+            repo.add_fetches(session, entries)
 
     def start(self) -> None:
         if self._thread is None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -56,7 +56,7 @@ def resolve_link(session: Session, token_hash: str) -> LinkTarget | None:
         .outerjoin(FeedBuild, FeedBuild.feed_id == FeedFile.id)
         .where(FeedLink.token_hash == token_hash)
     ).first()
-    return LinkTarget(*row) if row is not None else None
+    return LinkTarget(*tuple(row)) if row is not None else None
 
 
 def versions(session: Session, feed_id: int) -> tuple[int, int, int] | None:
@@ -94,6 +94,13 @@ def save_build(session: Session, feed_id: int, account_id: int, **values: Any) -
     session.flush()
 
 
+def existing_feed_ids(session: Session, feed_ids: Collection[int]) -> set[int]:
+    """Those of ``feed_ids`` whose feed still exists."""
+    if not feed_ids:
+        return set()
+    return set(session.scalars(select(FeedFile.id).where(FeedFile.id.in_(list(feed_ids)))))
+
+
 def add_fetches(session: Session, fetches: Sequence[dict[str, Any]]) -> None:
     if fetches:
         session.execute(insert(Fetch), list(fetches))
@@ -105,4 +112,4 @@ def last_fetches(session: Session, feed_ids: Sequence[int]) -> dict[int, datetim
         .where(Fetch.feed_id.in_(feed_ids), Fetch.status < 400)
         .group_by(Fetch.feed_id)
     )
-    return {feed_id: at for feed_id, at in rows}
+    return dict(rows.all())

@@ -39,12 +39,19 @@ class FileStore:
         return folder / f"feed-{feed_id}.lock"
 
     def write(
-        self, feed_id: int, key: str, extension: str, produce: Callable[[BinaryIO], T], *, gzipped: bool
+        self,
+        feed_id: int,
+        key: str,
+        extension: str,
+        produce: Callable[[BinaryIO], T],
+        *,
+        gzipped: bool,
     ) -> T:
         """Write a new file through ``produce`` into a temporary file, then rename it in.
 
         With ``gzipped`` a pre-compressed copy is written (and renamed) first, so
-        once the plain file is visible both are.
+        once the plain file is visible both are. The data reaches the disk before
+        the rename, so not even a power cut can leave a short file under the name.
         """
         target = self.path(feed_id, key, extension)
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -52,6 +59,8 @@ class FileStore:
         try:
             with open(temporary, "wb") as out:
                 result = produce(out)
+                out.flush()
+                os.fsync(out.fileno())
             if gzipped:
                 self._write_gzip(temporary, self.gzip_path(feed_id, key, extension))
             os.replace(temporary, target)
@@ -65,9 +74,14 @@ class FileStore:
         temporary = _temporary(target)
         try:
             with open(source, "rb") as plain, open(temporary, "wb") as raw:
-                # mtime=0: the same bytes give the same compressed file.
-                with gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=GZIP_LEVEL, mtime=0) as gz:
+                # No name (it would be the random temporary one) and mtime=0: the same
+                # bytes give the same compressed file.
+                with gzip.GzipFile(
+                    filename="", fileobj=raw, mode="wb", compresslevel=GZIP_LEVEL, mtime=0
+                ) as gz:
                     shutil.copyfileobj(plain, gz, 1 << 20)
+                raw.flush()
+                os.fsync(raw.fileno())
             os.replace(temporary, target)
         except BaseException:
             with suppress(FileNotFoundError):

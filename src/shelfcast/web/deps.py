@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Request, status
+from fastapi import Depends, HTTPException, Path, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
@@ -15,6 +15,11 @@ from shelfcast.settings import Settings
 from shelfcast.web.runtime import Runtime
 
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+# Ids are 32-bit integers in the database: a larger number names nothing (and the
+# drivers fail on it), so it is refused as bad input naming the parameter, not a 500.
+MAX_ID = 2**31 - 1
+IdPath = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
 def get_runtime(request: Request) -> Runtime:
@@ -52,7 +57,9 @@ def get_session(request: Request, runtime: RuntimeDep) -> Iterator[Session]:
         runtime.builder.request_account(account_id)
 
 
-SessionDep = Annotated[Session, Depends(get_session)]
+# scope="function": commit (and queue the rebuild) before the response is sent, so a
+# client never sees success for a write that is not committed yet, or that failed to.
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 
 bearer = HTTPBearer(auto_error=False, description="An API key: `Authorization: Bearer sc_...`")
 
