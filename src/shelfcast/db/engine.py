@@ -15,6 +15,10 @@ def make_engine(database_url: str, **kwargs: Any) -> Engine:
         connect_args = kwargs.pop("connect_args", {})
         # Writers wait for each other instead of failing with "database is locked".
         connect_args.setdefault("timeout", 30)
+        # SQLite connections are cheap; keep one per request thread (anyio's pool
+        # has 40) instead of opening and closing overflow connections under load.
+        kwargs.setdefault("pool_size", 40)
+        kwargs.setdefault("max_overflow", 10)
         engine = create_engine(url, connect_args=connect_args, **kwargs)
         event.listen(engine, "connect", _sqlite_connect)
         event.listen(engine, "begin", _sqlite_begin)

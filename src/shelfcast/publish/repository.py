@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import Connection, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from shelfcast.accounts.models import Account
@@ -33,8 +33,10 @@ class LinkTarget:
     published_at: datetime | None
 
 
-def resolve_link(session: Session, token_hash: str) -> LinkTarget | None:
-    row = session.execute(
+def resolve_link(connection: Session | Connection, token_hash: str) -> LinkTarget | None:
+    """Every fact a link request decides on, in one indexed query (also on a bare
+    connection: the link path is hot and needs no ORM session)."""
+    row = connection.execute(
         select(
             FeedFile.id,
             FeedFile.account_id,

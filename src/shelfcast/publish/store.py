@@ -49,9 +49,11 @@ class FileStore:
     ) -> T:
         """Write a new file through ``produce`` into a temporary file, then rename it in.
 
-        With ``gzipped`` a pre-compressed copy is written (and renamed) first, so
-        once the plain file is visible both are. The data reaches the disk before
-        the rename, so not even a power cut can leave a short file under the name.
+        With ``gzipped`` a pre-compressed copy follows the plain file: links serve
+        the plain file as soon as it is in place (compressing a big catalog takes
+        seconds the marketplace need not wait for) and the copy once it is. The
+        data reaches the disk before each rename, so not even a power cut can
+        leave a short file under either name.
         """
         target = self.path(feed_id, key, extension)
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -61,13 +63,13 @@ class FileStore:
                 result = produce(out)
                 out.flush()
                 os.fsync(out.fileno())
-            if gzipped:
-                self._write_gzip(temporary, self.gzip_path(feed_id, key, extension))
             os.replace(temporary, target)
         except BaseException:
             with suppress(FileNotFoundError):
                 os.unlink(temporary)
             raise
+        if gzipped:
+            self._write_gzip(target, self.gzip_path(feed_id, key, extension))
         return result
 
     def _write_gzip(self, source: Path, target: Path) -> None:

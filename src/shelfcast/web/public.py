@@ -62,19 +62,24 @@ class OpenedFile:
 @router.api_route("/f/{token}/{file_name}", methods=["GET", "HEAD"])
 async def feed_link(request: Request, token: str, file_name: str) -> Response:
     runtime: Runtime = request.app.state.runtime
-    target = await run_in_threadpool(_resolve, runtime, token)
+    accepts_gzip = "range" not in request.headers and _accepts_gzip(
+        request.headers.get("accept-encoding", "")
+    )
+    # The usual case in one trip to the thread pool: the link resolves and the
+    # file of the current version is in place.
+    target, opened = await run_in_threadpool(
+        _resolve_and_open, runtime, token, file_name, accepts_gzip
+    )
     if target is None:
         return _not_found()
     if not _servable(target, file_name):
         return _logged(request, runtime, target, _not_found())
     file_type = FileType(target.file_type)
-    want_gzip = (
-        file_type is FileType.CSV
-        and "range" not in request.headers
-        and _accepts_gzip(request.headers.get("accept-encoding", ""))
-    )
-    opened: OpenedFile | None = None
+    want_gzip = file_type is FileType.CSV and accepts_gzip
+    key = version_key(target.catalog_version, target.settings_version)
     for _attempt in range(OPEN_ATTEMPTS):
+        if opened is not None:
+            break
         key = version_key(target.catalog_version, target.settings_version)
         await _ensure_built(runtime, target, key, file_type)
         opened = await run_in_threadpool(
@@ -114,8 +119,21 @@ def _not_found() -> Response:
 
 def _resolve(runtime: Runtime, token: str) -> repo.LinkTarget | None:
     token_hash = hashlib.sha256(token.encode()).hexdigest()
-    with runtime.database.sessions() as session:
-        return repo.resolve_link(session, token_hash)
+    with runtime.database.engine.connect() as connection:
+        return repo.resolve_link(connection, token_hash)
+
+
+def _resolve_and_open(
+    runtime: Runtime, token: str, file_name: str, accepts_gzip: bool
+) -> tuple[repo.LinkTarget | None, OpenedFile | None]:
+    """Resolve the link and, when it may be served, open the current version's file."""
+    target = _resolve(runtime, token)
+    if target is None or not _servable(target, file_name):
+        return target, None
+    file_type = FileType(target.file_type)
+    key = version_key(target.catalog_version, target.settings_version)
+    want_gzip = file_type is FileType.CSV and accepts_gzip
+    return target, _open(runtime.store, target.feed_id, file_type, (key,), want_gzip)
 
 
 def _servable(target: repo.LinkTarget, file_name: str) -> bool:
