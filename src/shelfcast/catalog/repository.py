@@ -77,6 +77,14 @@ def _upsert_insert(session: Session, model: type[Any]) -> sqlite.Insert | postgr
     return sqlite.insert(model)
 
 
+def lock_account(session: Session, account_id: int) -> None:
+    """Hold the account's row until the transaction ends (PostgreSQL; SQLite's writing
+    transactions already run one at a time). Product and stock writes take it before
+    reading ids, so concurrent writers of one catalog queue instead of acting on ids
+    another is changing (a unique clash, a foreign key error, a deadlock)."""
+    session.execute(select(Account.id).where(Account.id == account_id).with_for_update())
+
+
 def bump_catalog_version(session: Session, account_id: int) -> None:
     """Mark every feed of the account stale; call once per catalog write, in its transaction."""
     session.execute(

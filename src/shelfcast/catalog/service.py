@@ -575,6 +575,7 @@ def upsert_products(session: Session, account_id: int, body: ProductsUpsert) -> 
         products.append(product)
     errors.raise_any()
 
+    repo.lock_account(session, account_id)
     existing = repo.product_ids_by_sku(session, account_id, [p.sku for p in products])
     repo.bump_catalog_version(session, account_id)
     category_ids = _ensure_categories(
@@ -755,6 +756,7 @@ def get_product(session: Session, account_id: int, product_id: int) -> ProductRe
 
 def delete_product(session: Session, account_id: int, product_id: int) -> None:
     """Delete a product with its stock, prices, images and custom values."""
+    repo.lock_account(session, account_id)
     if not repo.delete_product(session, account_id, product_id):
         raise NotFound(f"no product with id {product_id}")
     repo.bump_catalog_version(session, account_id)
@@ -813,6 +815,7 @@ def set_stock(session: Session, account_id: int, body: StockSet) -> StockSetResu
             ("levels",),
             f"must hold 1 to {MAX_LEVELS} levels (got {len(levels)}); send more in several calls",
         )
+    repo.lock_account(session, account_id)
     skus = [level.sku.strip() for level in levels]
     # A text no sku can be (e.g. holding NUL, which PostgreSQL refuses) is not looked up.
     lookup = {sku for sku in skus if _text_problem(sku, SKU_LENGTH) is None}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import (
     ColumnElement,
@@ -42,6 +42,7 @@ from shelfcast.render.spec import RawValue
 # Rows fetched from the database cursor at a time: memory stays flat whatever the catalog.
 STREAM_BATCH = 2000
 IMAGE_SEPARATOR = ","
+RowLock = Literal["share", "update"] | None
 
 
 # --- the integration and the feed files -------------------------------------------------
@@ -75,10 +76,16 @@ def count_feeds(session: Session, account_id: int) -> int:
     )
 
 
-def get_feed(session: Session, account_id: int, feed_id: int) -> FeedFile | None:
-    return session.scalars(
-        select(FeedFile).where(FeedFile.id == feed_id, FeedFile.account_id == account_id)
-    ).first()
+def get_feed(
+    session: Session, account_id: int, feed_id: int, lock: RowLock = None
+) -> FeedFile | None:
+    """The feed; ``lock`` holds its row to the transaction's end (PostgreSQL): "update"
+    for a writer, "share" for a reader that then reads its columns, links... so that a
+    concurrent change or delete waits instead of being seen half."""
+    query = select(FeedFile).where(FeedFile.id == feed_id, FeedFile.account_id == account_id)
+    if lock is not None:
+        query = query.with_for_update(read=lock == "share")
+    return session.scalars(query).first()
 
 
 def find_feed(session: Session, feed_id: int) -> FeedFile | None:

@@ -20,6 +20,11 @@ FILE_NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 SHEET_NAME_FORBIDDEN = set("[]:*?/\\")
 MAX_HEADER_ROW = 1000
 MAX_COLUMNS = 1000
+# Control characters and lone surrogates: no name or address holds them (and
+# PostgreSQL cannot store NUL). In a constant value, tabs and line breaks are content.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\ud800-\udfff]")
+_CONTROL_IN_VALUE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+_NO_CONTROL = "must not contain control characters such as tabs or line breaks"
 
 
 class _Strict(BaseModel):
@@ -28,8 +33,10 @@ class _Strict(BaseModel):
 
 def check_store_url(value: str) -> str:
     value = value.strip()
+    if _CONTROL.search(value):
+        raise ValueError(_NO_CONTROL)
     parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.hostname or " " in value:
+    if parts.scheme not in ("http", "https") or not parts.hostname or re.search(r"\s", value):
         raise ValueError("must be a valid http:// or https:// address, e.g. https://shop.example")
     return value
 
@@ -53,6 +60,8 @@ def check_file_name(value: str) -> str:
 def check_sheet_name(value: str) -> str:
     if not 1 <= len(value) <= 31:
         raise ValueError("must be 1 to 31 characters long (Excel's rule)")
+    if _CONTROL.search(value):
+        raise ValueError(_NO_CONTROL)
     bad = sorted(SHEET_NAME_FORBIDDEN.intersection(value))
     if bad:
         raise ValueError(
@@ -85,6 +94,17 @@ class ColumnIn(_Strict):
     def _header_not_empty(cls, value: str) -> str:
         if not value.strip():
             raise ValueError("is required: the column header the store expects")
+        if _CONTROL.search(value):
+            raise ValueError(_NO_CONTROL)
+        return value
+
+    @field_validator("value")
+    @classmethod
+    def _value_text(cls, value: str | None) -> str | None:
+        if value is not None and _CONTROL_IN_VALUE.search(value):
+            raise ValueError(
+                "must not contain control characters (tabs and line breaks are allowed)"
+            )
         return value
 
     @model_validator(mode="after")
@@ -127,6 +147,8 @@ class _FeedRules(_Strict):
         value = value.strip()
         if not value:
             raise ValueError("is required")
+        if _CONTROL.search(value):
+            raise ValueError(_NO_CONTROL)
         return value
 
     @field_validator("store_url", check_fields=False)

@@ -27,13 +27,15 @@ def status_of(error: ShelfcastError) -> int:
     return status.HTTP_400_BAD_REQUEST
 
 
-async def domain_error(_request: Request, error: Exception) -> JSONResponse:
+async def domain_error(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, ShelfcastError)
     code = status_of(error)
     if isinstance(error, InvalidInput):
-        # The same shape as FastAPI's own 422s: a list of {loc, msg, type}.
+        # The same shape as FastAPI's own 422s: a list of {loc, msg, type}. A GET has
+        # no body: what it gets wrong is in its query string.
+        where = "query" if request.method in ("GET", "HEAD") else "body"
         detail: object = [
-            {"loc": ["body", *e.loc], "msg": e.message, "type": "value_error"} for e in error.errors
+            {"loc": [where, *e.loc], "msg": e.message, "type": "value_error"} for e in error.errors
         ]
     elif isinstance(error, NotFound):
         detail = "Not found."  # never say whether it exists in another account
@@ -44,9 +46,7 @@ async def domain_error(_request: Request, error: Exception) -> JSONResponse:
 
 async def validation_error(_request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, RequestValidationError)
-    detail = [
-        {"loc": list(e["loc"]), "msg": e["msg"], "type": e["type"]} for e in error.errors()
-    ]
+    detail = [{"loc": list(e["loc"]), "msg": e["msg"], "type": e["type"]} for e in error.errors()]
     return JSONResponse({"detail": detail}, status_code=status.HTTP_422_UNPROCESSABLE_CONTENT)
 
 

@@ -22,7 +22,7 @@ from shelfcast.catalog.schemas import (
     WarehouseRead,
     WarehouseUpdate,
 )
-from shelfcast.web.deps import AccountDep, SessionDep
+from shelfcast.web.deps import MAX_ID, AccountDep, IdPath, SessionDep
 
 router = APIRouter()
 
@@ -40,13 +40,13 @@ def create_warehouse(
 
 
 @router.get("/warehouses/{warehouse_id}", tags=["warehouses"])
-def get_warehouse(warehouse_id: int, account: AccountDep, session: SessionDep) -> WarehouseRead:
+def get_warehouse(warehouse_id: IdPath, account: AccountDep, session: SessionDep) -> WarehouseRead:
     return catalog.get_warehouse(session, account.id, warehouse_id)
 
 
 @router.patch("/warehouses/{warehouse_id}", tags=["warehouses"])
 def rename_warehouse(
-    warehouse_id: int, body: WarehouseUpdate, account: AccountDep, session: SessionDep
+    warehouse_id: IdPath, body: WarehouseUpdate, account: AccountDep, session: SessionDep
 ) -> WarehouseRead:
     return catalog.rename_warehouse(session, account.id, warehouse_id, body)
 
@@ -88,9 +88,15 @@ def upsert_products(body: ProductsUpsert, account: AccountDep, session: SessionD
 def list_products(
     account: AccountDep,
     session: SessionDep,
-    q: Annotated[str | None, Query(max_length=200, description="Part of SKU or name, or a barcode")] = None,
-    category_id: Annotated[int | None, Query(description="This category and those below")] = None,
-    after: Annotated[int | None, Query(description="`next_after` of the previous page")] = None,
+    q: Annotated[
+        str | None, Query(max_length=200, description="Part of SKU or name, or a barcode")
+    ] = None,
+    category_id: Annotated[
+        int | None, Query(ge=1, le=MAX_ID, description="This category and those below")
+    ] = None,
+    after: Annotated[
+        int | None, Query(ge=0, le=MAX_ID, description="`next_after` of the previous page")
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> ProductPage:
     return catalog.list_products(
@@ -99,12 +105,12 @@ def list_products(
 
 
 @router.get("/products/{product_id}", tags=["products"])
-def get_product(product_id: int, account: AccountDep, session: SessionDep) -> ProductRead:
+def get_product(product_id: IdPath, account: AccountDep, session: SessionDep) -> ProductRead:
     return catalog.get_product(session, account.id, product_id)
 
 
 @router.delete("/products/{product_id}", tags=["products"], status_code=status.HTTP_204_NO_CONTENT)
-def delete_product(product_id: int, account: AccountDep, session: SessionDep) -> Response:
+def delete_product(product_id: IdPath, account: AccountDep, session: SessionDep) -> Response:
     catalog.delete_product(session, account.id, product_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 

@@ -10,14 +10,16 @@ from fastapi import APIRouter, Body, Query, Response, status
 from shelfcast.feeds import service as feeds
 from shelfcast.feeds.schemas import FeedCreate, FeedRead, FeedUpdate, PreviewRead
 from shelfcast.publish import status as publish_status
-from shelfcast.web.deps import AccountDep, SessionDep, SettingsDep
+from shelfcast.web.deps import AccountDep, IdPath, SessionDep, SettingsDep
 
 router = APIRouter(prefix="/feeds", tags=["feeds"])
 
 
 def _read(session: SessionDep, settings: SettingsDep, feed_id: int, account_id: int) -> FeedRead:
-    feed = feeds.get_feed(session, account_id, feed_id)
-    return publish_status.with_builds(session, feeds.feed_reads(session, [feed], settings.base_url))[0]
+    feed = feeds.get_feed(session, account_id, feed_id, "share")
+    return publish_status.with_builds(
+        session, feeds.feed_reads(session, [feed], settings.base_url)
+    )[0]
 
 
 @router.get("")
@@ -37,7 +39,7 @@ def create_feed(
 
 @router.get("/{feed_id}")
 def get_feed(
-    feed_id: int, account: AccountDep, session: SessionDep, settings: SettingsDep
+    feed_id: IdPath, account: AccountDep, session: SessionDep, settings: SettingsDep
 ) -> FeedRead:
     """The feed with its link and its last build (status, time, rows, size, error)."""
     return _read(session, settings, feed_id, account.id)
@@ -45,7 +47,7 @@ def get_feed(
 
 @router.patch("/{feed_id}")
 def update_feed(
-    feed_id: int,
+    feed_id: IdPath,
     body: FeedUpdate,
     account: AccountDep,
     session: SessionDep,
@@ -56,14 +58,14 @@ def update_feed(
 
 
 @router.delete("/{feed_id}", status_code=status.HTTP_204_NO_CONTENT)
-def delete_feed(feed_id: int, account: AccountDep, session: SessionDep) -> Response:
+def delete_feed(feed_id: IdPath, account: AccountDep, session: SessionDep) -> Response:
     feeds.delete_feed(session, account.id, feed_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.post("/{feed_id}/rotate-link")
 def rotate_link(
-    feed_id: int,
+    feed_id: IdPath,
     account: AccountDep,
     session: SessionDep,
     settings: SettingsDep,
@@ -76,11 +78,11 @@ def rotate_link(
 
 @router.get("/{feed_id}/preview")
 def preview_feed(
-    feed_id: int,
+    feed_id: IdPath,
     account: AccountDep,
     session: SessionDep,
     limit: Annotated[int, Query(ge=1, le=1000)] = 20,
 ) -> PreviewRead:
     """The header and first rows, each cell exactly as the file holds it."""
-    feed = feeds.get_feed(session, account.id, feed_id)
+    feed = feeds.get_feed(session, account.id, feed_id, "share")
     return feeds.preview(session, feed, limit)
