@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PYTEST_ARGS ?=
 
-.PHONY: install browser demo run test test-postgres lint format bench clean
+.PHONY: install test-packages demo run test test-postgres lint format bench clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,13 +22,15 @@ demo: $(STAMP)
 run: $(STAMP)
 	$(BIN)/shelfcast serve
 
-# The browser tests drive Debian's chromium (never a browser downloaded by Playwright).
-browser:
-	@test -x /usr/bin/chromium || { \
+# Debian packages the tests drive: chromium for the browser tests (never a browser
+# downloaded by Playwright), nginx for the production set-up's test (deploy/).
+test-packages:
+	@{ test -x /usr/bin/chromium && test -x /usr/sbin/nginx; } || { \
 		SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
-		$$SUDO apt-get update -q && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; }
+		$$SUDO apt-get update -q && \
+		$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium nginx; }
 
-test: $(STAMP) browser
+test: $(STAMP) test-packages
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 # The database tests again, on the PostgreSQL server of our machines and CI.

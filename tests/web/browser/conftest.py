@@ -1,7 +1,7 @@
 """Browser tests: Playwright for Python driving Debian's Chromium (never a downloaded
 browser) against a real uvicorn server on a free 127.0.0.1 port.
 
-``make browser`` installs Chromium with apt when ``/usr/bin/chromium`` is missing
+``make test-packages`` (a prerequisite of ``make test``) installs Chromium with apt when ``/usr/bin/chromium`` is missing
 (``make test`` depends on it). Screenshots of the main screens go to
 ``test-artifacts/screenshots/`` (not in git); the run prints the folder.
 """
@@ -50,7 +50,7 @@ class LiveServer:
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     if not CHROMIUM.exists():
-        message = f"{CHROMIUM} is missing: run `make browser` (apt-get install chromium)"
+        message = f"{CHROMIUM} is missing: run `make test-packages` (apt-get install chromium)"
         if os.environ.get("CI"):
             pytest.fail(message)
         pytest.skip(message)
