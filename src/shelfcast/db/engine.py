@@ -37,9 +37,33 @@ def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+# Where a SQLite connection keeps the count of rows it had changed when its
+# transaction began (see ``sqlite_transaction_wrote``).
+_CHANGES_AT_BEGIN = "shelfcast.sqlite_changes_at_begin"
+
+
 def _sqlite_begin(conn: Connection) -> None:
     mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
     conn.exec_driver_sql(f"BEGIN {mode}")
+    conn.info[_CHANGES_AT_BEGIN] = _total_changes(conn)
+
+
+def _total_changes(conn: Connection) -> int:
+    dbapi_connection: Any = conn.connection.dbapi_connection
+    return int(dbapi_connection.total_changes)
+
+
+def sqlite_transaction_wrote(conn: Connection) -> bool:
+    """Whether the SQLite transaction open on ``conn`` has inserted, updated or deleted
+    rows (True when that is not known: a connection not made by :func:`make_engine`).
+
+    Another connection to the same file does not see those rows before the commit:
+    code that reads the database through a second connection must not, or must
+    fall back to reading through this one. (SQLite's count of changed rows never
+    goes down, so a write rolled back to a savepoint still counts: the safe side.)
+    """
+    changes_at_begin = conn.info.get(_CHANGES_AT_BEGIN)
+    return changes_at_begin is None or _total_changes(conn) != changes_at_begin
 
 
 def for_writing(engine: Engine) -> Engine:

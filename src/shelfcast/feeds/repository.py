@@ -2,23 +2,32 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
+from urllib.parse import quote
 
+import adbc_driver_sqlite.dbapi as adbc_sqlite
+import pyarrow as pa
 from sqlalchemy import (
     ColumnElement,
     Select,
+    Text,
     and_,
+    cast,
     delete,
     func,
     insert,
     literal,
+    literal_column,
     null,
     select,
     update,
 )
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import Session, aliased
 
@@ -35,12 +44,15 @@ from shelfcast.catalog.models import (
     Warehouse,
 )
 from shelfcast.db.base import utcnow
+from shelfcast.db.engine import sqlite_transaction_wrote
 from shelfcast.feeds.fields import ProductField
 from shelfcast.feeds.models import FeedColumn, FeedFile, FeedLink, FeedWarehouse, Integration
 from shelfcast.render.spec import RawValue
 
 # Rows fetched from the database cursor at a time: memory stays flat whatever the catalog.
 STREAM_BATCH = 2000
+# Rows per Arrow record batch read from SQLite (the columnar path).
+ARROW_BATCH = 16_384
 IMAGE_SEPARATOR = ","
 RowLock = Literal["share", "update"] | None
 
@@ -348,3 +360,92 @@ def feed_rows(
     result = session.execute(stmt, execution_options={"yield_per": STREAM_BATCH})
     for partition in result.partitions():
         yield from partition
+
+
+# --- the feed rows as Arrow record batches (SQLite) ---------------------------------------
+
+
+def readable_sqlite_file(session: Session) -> str | None:
+    """The path of the session's SQLite database file, when a second connection to it
+    sees what the session sees; otherwise None.
+
+    None for PostgreSQL, for an in-memory database, and when the session's
+    transaction has written rows that are not committed yet (a second connection
+    would read the data as it was before them).
+    """
+    connection = session.connection()
+    url = connection.engine.url
+    if connection.dialect.name != "sqlite" or not url.database or url.database == ":memory:":
+        return None
+    if url.database.startswith("file:") or url.query.get("uri"):
+        return None  # a URI filename: its options are not ours to rewrite
+    if sqlite_transaction_wrote(connection):
+        return None
+    return os.path.abspath(url.database)
+
+
+def columnar_rows_statement(query: RowsQuery) -> Select[Any]:
+    """The rows of :func:`feed_rows_statement` on SQLite, typed for an Arrow reader.
+
+    The ADBC SQLite driver gives a column the type of the values in its first
+    batch (all NULL reads as int64) and fails on a later value of another type.
+    So text columns are ``coalesce(CAST(x AS TEXT), '')`` (an empty cell either
+    way); quantities, weights and prices stay whole numbers of ten-thousandths
+    (:class:`~shelfcast.db.types.FixedDecimal`) or NULL; constants stay NULL
+    (the renderer writes them).
+    """
+    statement = feed_rows_statement(query, "sqlite")
+    typed: list[ColumnElement[Any]] = []
+    for column, selected in zip(query.columns, statement.selected_columns, strict=True):
+        if _is_text(column):
+            selected = func.coalesce(cast(selected, Text), literal_column("''"))
+        typed.append(selected)
+    return statement.with_only_columns(*typed, maintain_column_froms=False)
+
+
+def _is_text(column: RowsColumn) -> bool:
+    """Whether the rows query yields text (or NULL) for this column; the others are
+    fixed-point units (quantity, weight, prices) or a constant's NULL."""
+    if column.constant is not None or column.price_type_id is not None:
+        return False
+    return column.field not in (ProductField.QUANTITY, ProductField.WEIGHT)
+
+
+# The only strings the rows query binds: constants of this module, never a merchant's text.
+_SQL_CONSTANTS = frozenset({IMAGE_SEPARATOR})
+
+
+def _literal_sql(statement: Select[Any]) -> str:
+    """The statement as SQL text with its values inline (ADBC gets one string).
+
+    Every bound value is an id or a number of the feed, or a constant of this
+    module; anything else is refused rather than written into SQL (the feed's
+    CUSTOM_VALUE constants never reach the query: they are NULL there).
+    """
+    dialect = sqlite.dialect()
+    for name, value in statement.compile(dialect=dialect).params.items():
+        values = value if isinstance(value, list | tuple) else [value]
+        for one in values:
+            if not (type(one) is int or one in _SQL_CONSTANTS):
+                raise ValueError(f"refusing to inline the value of {name!r} into SQL: {one!r}")
+    compiled = statement.compile(dialect=dialect, compile_kwargs={"literal_binds": True})
+    return str(compiled)
+
+
+@contextmanager
+def columnar_feed_rows(
+    database: str, query: RowsQuery, batch_rows: int = ARROW_BATCH
+) -> Iterator[pa.RecordBatchReader]:
+    """The feed's rows as Arrow record batches, read from the SQLite file ``database``
+    through the ADBC driver (a connection of its own, read-only, closed on exit).
+
+    One column per feed column as :func:`columnar_rows_statement` types them.
+    Streamed: one batch of ``batch_rows`` rows in memory at a time, all of
+    them from one snapshot (the single SELECT's read transaction).
+    """
+    sql = _literal_sql(columnar_rows_statement(query))
+    uri = f"file:{quote(database)}?mode=ro"
+    with adbc_sqlite.connect(uri) as connection, connection.cursor() as cursor:
+        cursor.adbc_statement.set_options(**{"adbc.sqlite.query.batch_rows": str(batch_rows)})
+        cursor.execute(sql)
+        yield cursor.fetch_record_batch()

@@ -20,6 +20,7 @@ from shelfcast.accounts.models import Plan
 from shelfcast.catalog.models import CustomFieldType, PriceType, Warehouse
 from shelfcast.db.base import utcnow
 from shelfcast.errors import FieldError, InvalidInput, NotFound, PlanLimit
+from shelfcast.feeds import columnar_build
 from shelfcast.feeds import repository as repo
 from shelfcast.feeds.fields import ProductField, custom_key
 from shelfcast.feeds.models import FeedColumn, FeedFile, FeedLink, Integration
@@ -497,6 +498,16 @@ def _excel_value(cell: str | Decimal) -> str | int | float | None:
 
 
 def render_feed_file(session: Session, feed: FeedFile, out: BinaryIO) -> RenderResult:
-    """Write the feed's current file to ``out``, streaming rows from the database."""
+    """Write the feed's current file to ``out``, streaming rows from the database.
+
+    CSV files on SQLite take the columnar path (Arrow batches from the database
+    file, formatted by Arrow compute; :mod:`shelfcast.feeds.columnar_build`) when
+    every column is one it writes; everything else, and everything on PostgreSQL,
+    takes the row path. Both write the same bytes.
+    """
     plan = plan_feed(session, feed)
+    session.flush()  # pending writes count as the session's own (see columnar_database)
+    database = columnar_build.columnar_database(session, plan.spec.file_type, plan.query)
+    if database is not None:
+        return columnar_build.render_csv_columnar(database, plan.spec, plan.query, out)
     return render_feed(plan.spec, raw_rows(session, plan), out)

@@ -1,5 +1,8 @@
 """The pure feed renderer: a :class:`FeedSpec` and raw rows in, a CSV/XLSX/XLS file out.
 
+CSV also comes from Arrow record batches (:func:`write_csv_batches`), with the
+same bytes and no Python per row.
+
 Imports nothing else of Shelfcast and no framework (an import-linter contract
 keeps it so): the ``feeds`` package builds the spec from the database, the
 ``publish`` package streams the rows and chooses where the bytes go.
@@ -14,6 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import BinaryIO
 
+from shelfcast.render.columnar import write_csv_batches
 from shelfcast.render.errors import (
     CellTooLong,
     FeedTooLarge,
@@ -58,6 +62,7 @@ __all__ = [
     "format_decimal",
     "media_type",
     "render_feed",
+    "write_csv_batches",
 ]
 
 

@@ -1,8 +1,8 @@
 """Browser tests: Playwright for Python driving Debian's Chromium (never a downloaded
 browser) against a real uvicorn server on a free 127.0.0.1 port.
 
-``make test-packages`` (a prerequisite of ``make test``) installs Chromium with apt when ``/usr/bin/chromium`` is missing
-(``make test`` depends on it). Screenshots of the main screens go to
+``make test-packages`` installs Chromium with apt when ``/usr/bin/chromium`` is
+missing (``make test`` depends on it). Screenshots of the main screens go to
 ``test-artifacts/screenshots/`` (not in git); the run prints the folder.
 """
 
