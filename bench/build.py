@@ -35,7 +35,6 @@ from shelfcast.db.session import transaction
 from shelfcast.feeds import service as feeds
 from shelfcast.publish import repository as publish_repo
 from shelfcast.publish.builder import FeedBuilder, Outcome
-from shelfcast.publish.keys import version_key
 from shelfcast.publish.store import FileStore
 from shelfcast.render import render_feed
 from shelfcast.render.spec import FileType
@@ -104,7 +103,7 @@ def build(
                 feed = feeds.find_feed(session, feed_id)
                 found_versions = publish_repo.versions(session, feed_id)
                 assert found_versions is not None
-                key = version_key(found_versions[1], found_versions[2])
+                key = found_versions[1]
                 file_type = FileType(feed.file_type)
                 plan = feeds.plan_feed(session, feed)
                 rendered = store.write(

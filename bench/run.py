@@ -318,14 +318,17 @@ def _settle(database_url: str, account_id: int, timeout: float = 1800) -> Callab
                 with engine.connect() as connection:
                     rows = connection.execute(
                         select(
-                            Account.catalog_version, FeedFile.settings_version, FeedBuild.last_key
+                            Account.catalog_version,
+                            FeedFile.settings_version,
+                            FeedFile.created_at,
+                            FeedBuild.last_key,
                         )
                         .select_from(FeedFile)
                         .join(Account, Account.id == FeedFile.account_id)
                         .outerjoin(FeedBuild, FeedBuild.feed_id == FeedFile.id)
                         .where(FeedFile.account_id == account_id)
                     ).all()
-                if all(last == version_key(c, s) for c, s, last in rows):
+                if all(last == version_key(c, s, born) for c, s, born, last in rows):
                     return
                 time.sleep(0.2)
         finally:

@@ -10,10 +10,11 @@ from collections.abc import Callable
 import pytest
 from sqlalchemy import func, select
 
+from shelfcast.catalog import service as catalog
 from shelfcast.db.database import Database
 from shelfcast.db.session import transaction
 from shelfcast.feeds import service as feeds
-from shelfcast.feeds.schemas import FeedUpdate
+from shelfcast.feeds.schemas import FeedCreate, FeedUpdate
 from shelfcast.publish.builder import ADVISORY_NAMESPACE, BuildResult, FeedBuilder, Outcome
 from shelfcast.publish.keys import key_order
 from shelfcast.publish.models import FeedBuild
@@ -179,6 +180,35 @@ def test_a_deleted_feed_is_gone_with_its_files(
 
     assert builder.build(feed_id).outcome is Outcome.GONE
     assert not builder.store.folder(feed_id).exists()
+
+
+def test_files_left_by_a_deleted_feed_never_pass_for_a_new_feed_with_its_id(
+    database: Database, make_builder: MakeBuilder
+) -> None:
+    account_id, old_id = committed_feed(database)
+    builder = make_builder()
+    old = builder.build(old_id)
+    assert old.key is not None
+    with transaction(database.writes) as session:
+        feeds.delete_feed(session, account_id, old_id)  # no build runs: its files stay
+        body = {
+            "store_name": "Another store",
+            "store_url": "https://another.example",
+            "warehouse_ids": [w.id for w in catalog.list_warehouses(session, account_id)],
+            "file_type": "csv",
+            "file_name": "stock",
+            "columns": [{"header": "Name", "source": "product_field", "field": "name"}],
+        }
+        new_id = feeds.create_feed(session, account_id, FeedCreate.model_validate(body)).id
+    if database.engine.dialect.name == "sqlite":
+        assert new_id == old_id  # SQLite hands the deleted newest row's id out again
+    assert builder.store.path(old_id, old.key, "csv").exists()
+
+    new = builder.build(new_id)
+
+    assert new.outcome is Outcome.BUILT and new.key != old.key
+    text = builder.store.path(new_id, new.key or "", "csv").read_text(encoding="utf-8")
+    assert text.splitlines() == ["Name", "Alpha"]
 
 
 # --- several workers -------------------------------------------------------------------

@@ -31,7 +31,7 @@ from shelfcast.db.base import utcnow
 from shelfcast.db.session import transaction
 from shelfcast.feeds import service as feeds
 from shelfcast.publish import repository as repo
-from shelfcast.publish.keys import key_order, version_key
+from shelfcast.publish.keys import key_order
 from shelfcast.publish.store import FileStore
 from shelfcast.render.spec import FileType
 
@@ -187,8 +187,7 @@ class FeedBuilder:
                 if found is None:
                     self.store.remove_feed(feed_id)
                     return BuildResult(Outcome.GONE)
-                account_id, catalog_version, settings_version = found
-                key = version_key(catalog_version, settings_version)
+                account_id, key = found
                 build = repo.get_build(session, feed_id)
                 feed = feeds.get_feed(session, account_id, feed_id)
                 extension = FileType(feed.file_type).value

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from shelfcast.accounts.models import Account
 from shelfcast.feeds.models import FeedFile, FeedLink, Integration
+from shelfcast.publish.keys import version_key
 from shelfcast.publish.models import FeedBuild, Fetch
 
 
@@ -29,8 +30,14 @@ class LinkTarget:
     link_expires_at: datetime | None
     catalog_version: int
     settings_version: int
+    feed_created_at: datetime
     published_key: str | None
     published_at: datetime | None
+
+    @property
+    def key(self) -> str:
+        """The version key of the file the link should serve now."""
+        return version_key(self.catalog_version, self.settings_version, self.feed_created_at)
 
 
 def resolve_link(connection: Session | Connection, token_hash: str) -> LinkTarget | None:
@@ -48,6 +55,7 @@ def resolve_link(connection: Session | Connection, token_hash: str) -> LinkTarge
             FeedLink.expires_at,
             Account.catalog_version,
             FeedFile.settings_version,
+            FeedFile.created_at,
             FeedBuild.published_key,
             FeedBuild.published_at,
         )
@@ -61,14 +69,21 @@ def resolve_link(connection: Session | Connection, token_hash: str) -> LinkTarge
     return LinkTarget(*tuple(row)) if row is not None else None
 
 
-def versions(session: Session, feed_id: int) -> tuple[int, int, int] | None:
-    """(account id, catalog version, settings version) of a feed, or None if it is gone."""
+def versions(session: Session, feed_id: int) -> tuple[int, str] | None:
+    """(account id, version key of the file the feed should serve), or None if it is gone."""
     row = session.execute(
-        select(FeedFile.account_id, Account.catalog_version, FeedFile.settings_version)
+        select(
+            FeedFile.account_id,
+            Account.catalog_version,
+            FeedFile.settings_version,
+            FeedFile.created_at,
+        )
         .join(Account, Account.id == FeedFile.account_id)
         .where(FeedFile.id == feed_id)
     ).first()
-    return (row[0], row[1], row[2]) if row is not None else None
+    if row is None:
+        return None
+    return row[0], version_key(row[1], row[2], row[3])
 
 
 def feed_ids_of_account(session: Session, account_id: int) -> Sequence[int]:

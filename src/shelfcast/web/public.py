@@ -35,7 +35,7 @@ from starlette.types import Message, Receive, Scope, Send
 from shelfcast.accounts.models import Plan
 from shelfcast.db.base import utcnow
 from shelfcast.publish import repository as repo
-from shelfcast.publish.keys import etag, version_key
+from shelfcast.publish.keys import etag
 from shelfcast.publish.store import FileStore
 from shelfcast.render import media_type
 from shelfcast.render.spec import FileType
@@ -76,11 +76,11 @@ async def feed_link(request: Request, token: str, file_name: str) -> Response:
         return _logged(request, runtime, target, _not_found())
     file_type = FileType(target.file_type)
     want_gzip = file_type is FileType.CSV and accepts_gzip
-    key = version_key(target.catalog_version, target.settings_version)
+    key = target.key
     for _attempt in range(OPEN_ATTEMPTS):
         if opened is not None:
             break
-        key = version_key(target.catalog_version, target.settings_version)
+        key = target.key
         await _ensure_built(runtime, target, key, file_type)
         opened = await run_in_threadpool(
             _open, runtime.store, target.feed_id, file_type, (key, target.published_key), want_gzip
@@ -131,7 +131,7 @@ def _resolve_and_open(
     if target is None or not _servable(target, file_name):
         return target, None
     file_type = FileType(target.file_type)
-    key = version_key(target.catalog_version, target.settings_version)
+    key = target.key
     want_gzip = file_type is FileType.CSV and accepts_gzip
     return target, _open(runtime.store, target.feed_id, file_type, (key,), want_gzip)
 
