@@ -21,7 +21,14 @@ def test_all_names_exist_and_are_unique() -> None:
     assert len(names) == len(set(names))
     for name in names:
         assert hasattr(shelfcast.render, name), name
-    for expected in ("render_feed", "RenderResult", "WRITERS", "FeedWriter", "format_decimal"):
+    for expected in (
+        "render_feed",
+        "RenderResult",
+        "WRITERS",
+        "FeedWriter",
+        "format_decimal",
+        "write_csv_batches",
+    ):
         assert expected in names
 
 

@@ -2,14 +2,15 @@
 
 The row path (``raw_rows`` -> ``render_feed``) spends most of a big CSV build in
 Python per cell: SQLAlchemy's result rows, a ``Decimal`` per number, a converter
-call and a ``csv`` field per cell. On SQLite this path reads the same rows as
-Arrow record batches through the ADBC driver and formats them with Arrow compute
+call and a ``csv`` field per cell. On SQLite this path has the ADBC driver read
+the same rows as Arrow record batches (in a process of its own:
+:mod:`shelfcast.db.arrow_reader`) and formats them with Arrow compute
 (:func:`shelfcast.render.write_csv_batches`): the same bytes, several times
 faster. The property tests compare the two paths byte for byte.
 
 PostgreSQL keeps the row path: its server-side cursor already streams, and the
 builder reads the rows there in the REPEATABLE READ snapshot of the version key,
-which a second connection could not share.
+which another connection could not share.
 """
 
 from __future__ import annotations
@@ -24,20 +25,28 @@ from shelfcast.feeds.fields import ProductField
 from shelfcast.render import RenderResult, write_csv_batches
 from shelfcast.render.spec import FeedSpec, FileType
 
+# Below this many products the row path is as fast: starting the reader process
+# (an interpreter importing pyarrow) costs about as much as the row path's
+# per-cell work on this many rows.
+MIN_PRODUCTS = 20_000
+
 # Datetimes are written as ISO 8601 by the service (``raw_rows``); not done in Arrow.
 _ROW_PATH_FIELDS = frozenset({ProductField.CREATED_AT, ProductField.UPDATED_AT})
 
 
 def columnar_database(session: Session, file_type: FileType, query: repo.RowsQuery) -> str | None:
     """The SQLite file to read the feed's rows from as Arrow batches, or None for the
-    row path: not SQLite (or not a file, or the session holds uncommitted writes
-    that a second connection would not see), not CSV, or a column the columnar
-    path does not write (created_at, updated_at)."""
+    row path: not CSV, a column the columnar path does not write (created_at,
+    updated_at), not a SQLite file, uncommitted writes in the session (another
+    connection would not see them), or a catalog small enough for the row path."""
     if file_type is not FileType.CSV:
         return None
     if any(column.field in _ROW_PATH_FIELDS for column in query.columns):
         return None
-    return repo.readable_sqlite_file(session)
+    database = repo.readable_sqlite_file(session)
+    if database is None or repo.count_products(session, query.account_id) < MIN_PRODUCTS:
+        return None
+    return database
 
 
 def render_csv_columnar(
@@ -46,8 +55,8 @@ def render_csv_columnar(
     """Write the CSV file of ``spec`` from the rows of ``query`` in the SQLite file
     ``database``, read as Arrow batches; the bytes of the row path.
 
-    The rows are read through a connection of their own, which starts its read
-    after everything the caller's session has read so far. The publish builder
+    The rows are read through another connection, which starts its read after
+    everything the caller's session has read so far. The publish builder
     reads a feed's versions (its file key) in its session and then renders: the
     rows may then be newer than the key, never older. That is the safe way round:
     the commit that made them newer also bumped a version, so the feed is built

@@ -8,9 +8,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
-from urllib.parse import quote
 
-import adbc_driver_sqlite.dbapi as adbc_sqlite
 import pyarrow as pa
 from sqlalchemy import (
     ColumnElement,
@@ -43,6 +41,7 @@ from shelfcast.catalog.models import (
     StockLevel,
     Warehouse,
 )
+from shelfcast.db.arrow_reader import sqlite_record_batches
 from shelfcast.db.base import utcnow
 from shelfcast.db.engine import sqlite_transaction_wrote
 from shelfcast.feeds.fields import ProductField
@@ -52,7 +51,7 @@ from shelfcast.render.spec import RawValue
 # Rows fetched from the database cursor at a time: memory stays flat whatever the catalog.
 STREAM_BATCH = 2000
 # Rows per Arrow record batch read from SQLite (the columnar path).
-ARROW_BATCH = 16_384
+ARROW_BATCH = 32_768
 IMAGE_SEPARATOR = ","
 RowLock = Literal["share", "update"] | None
 
@@ -77,6 +76,15 @@ def lock_account(session: Session, account_id: int) -> Account | None:
     return session.scalars(
         select(Account).where(Account.id == account_id).with_for_update()
     ).first()
+
+
+def count_products(session: Session, account_id: int) -> int:
+    return (
+        session.scalar(
+            select(func.count()).select_from(Product).where(Product.account_id == account_id)
+        )
+        or 0
+    )
 
 
 def count_feeds(session: Session, account_id: int) -> int:
@@ -435,17 +443,15 @@ def _literal_sql(statement: Select[Any]) -> str:
 @contextmanager
 def columnar_feed_rows(
     database: str, query: RowsQuery, batch_rows: int = ARROW_BATCH
-) -> Iterator[pa.RecordBatchReader]:
+) -> Iterator[Iterator[pa.RecordBatch]]:
     """The feed's rows as Arrow record batches, read from the SQLite file ``database``
-    through the ADBC driver (a connection of its own, read-only, closed on exit).
+    by the ADBC driver in a process of its own (:mod:`shelfcast.db.arrow_reader`:
+    why a process), on a connection of its own.
 
-    One column per feed column as :func:`columnar_rows_statement` types them.
-    Streamed: one batch of ``batch_rows`` rows in memory at a time, all of
-    them from one snapshot (the single SELECT's read transaction).
+    One column per feed column as :func:`columnar_rows_statement` types them,
+    all from one snapshot, streamed a batch of ``batch_rows`` rows at a time.
     """
-    sql = _literal_sql(columnar_rows_statement(query))
-    uri = f"file:{quote(database)}?mode=ro"
-    with adbc_sqlite.connect(uri) as connection, connection.cursor() as cursor:
-        cursor.adbc_statement.set_options(**{"adbc.sqlite.query.batch_rows": str(batch_rows)})
-        cursor.execute(sql)
-        yield cursor.fetch_record_batch()
+    with sqlite_record_batches(
+        database, _literal_sql(columnar_rows_statement(query)), batch_rows
+    ) as batches:
+        yield batches

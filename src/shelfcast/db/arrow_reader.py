@@ -1,0 +1,127 @@
+"""A SQLite query's rows as Arrow record batches, read in a process of its own.
+
+    with sqlite_record_batches("/srv/shelfcast.db", sql) as batches:
+        for batch in batches: ...
+
+The ADBC SQLite driver reads rows straight into Arrow arrays, several times
+faster than building Python objects per value. It carries its own copy of
+SQLite, though, and two copies of SQLite in one process break each other's
+locking on the same file: closing one copy's file descriptor drops the POSIX
+locks the other holds, and each takes the other's shared-memory WAL index for
+abandoned and resets it ("How To Corrupt An SQLite Database File", section
+2.2.1, "Multiple copies of SQLite linked into the same application"). Our
+SQLAlchemy connections (Python's ``sqlite3``) hold the same file open all the
+time, and in one process the two corrupted each other's view of the database.
+
+So the driver runs in a child process (``python -m shelfcast.db.arrow_reader``)
+whose only SQLite is the driver's: to SQLite that is one more process reading
+the file, the ordinary case its locking is made for. The child streams the
+batches to us as an Arrow IPC stream on a pipe, and the caller formats one
+batch while the child reads the next, on a second core.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import IO, Any
+from urllib.parse import quote
+
+import pyarrow as pa
+import pyarrow.ipc
+
+__all__ = ["ArrowReadError", "sqlite_record_batches"]
+
+BATCH_ROWS = 16_384
+_ERROR_CHARS = 2000
+
+
+class ArrowReadError(RuntimeError):
+    """The child process could not read the rows (its error is in the message)."""
+
+
+@contextmanager
+def sqlite_record_batches(
+    database: str, sql: str, batch_rows: int = BATCH_ROWS
+) -> Iterator[Iterator[pa.RecordBatch]]:
+    """The rows of ``sql`` on the SQLite file ``database`` (opened read-only), as
+    record batches of ``batch_rows`` rows, read by a child process.
+
+    Column types are the driver's: it types a column by the values of its first
+    batch (all NULL reads as int64) and fails on a later value of another type,
+    so the SQL must give each column one type. All rows come from one snapshot
+    (the SELECT's read transaction). The batches stream: only a few are in
+    memory at a time. After the last batch the child's exit status is checked:
+    a failure raises :class:`ArrowReadError` instead of ending early, so a cut
+    stream is never taken for the whole result. Leaving the block early stops
+    the child.
+    """
+    request = json.dumps({"database": database, "sql": sql, "batch_rows": batch_rows})
+    with tempfile.TemporaryFile() as errors:
+        process = subprocess.Popen(
+            [sys.executable, "-m", __name__],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=errors,
+        )
+        assert process.stdin is not None and process.stdout is not None
+        try:
+            with process.stdin:
+                process.stdin.write(request.encode())
+            yield _batches(process, process.stdout, errors)
+        finally:
+            if process.poll() is None:
+                process.kill()
+            process.wait()
+            process.stdout.close()
+
+
+def _batches(
+    process: subprocess.Popen[bytes], stream: IO[bytes], errors: IO[bytes]
+) -> Iterator[pa.RecordBatch]:
+    try:
+        yield from pyarrow.ipc.open_stream(stream)
+    except pa.ArrowInvalid:
+        # Nothing, or a stream cut off midway: the child failed, and says why below.
+        if process.wait() == 0:
+            raise
+    if process.wait() != 0:
+        errors.seek(0)
+        message = errors.read().decode(errors="replace").strip()[-_ERROR_CHARS:]
+        raise ArrowReadError(
+            f"reading the rows from SQLite failed (exit status {process.returncode}): {message}"
+        )
+
+
+def _read(request: dict[str, Any], out: IO[bytes]) -> None:
+    """The child's work: run the query through the ADBC driver, stream the batches."""
+    import adbc_driver_sqlite.dbapi as adbc_sqlite
+
+    uri = f"file:{quote(request['database'])}?mode=ro"
+    with adbc_sqlite.connect(uri) as connection, connection.cursor() as cursor:
+        cursor.adbc_statement.set_options(
+            **{"adbc.sqlite.query.batch_rows": str(request["batch_rows"])}
+        )
+        cursor.execute(request["sql"])
+        reader = cursor.fetch_record_batch()
+        with pyarrow.ipc.new_stream(out, reader.schema) as writer:
+            for batch in reader:
+                writer.write_batch(batch)
+
+
+def main() -> int:
+    try:
+        _read(json.load(sys.stdin), sys.stdout.buffer)
+        sys.stdout.buffer.flush()
+    except Exception as error:  # reported to the parent, which raises ArrowReadError
+        print(f"{type(error).__name__}: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

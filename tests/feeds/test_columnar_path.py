@@ -1,0 +1,365 @@
+"""CSV builds on SQLite take the columnar path and write the row path's bytes.
+
+SQLite only: the columnar path reads the database file through a second
+connection (in a child process), so these tests commit a catalog to a database
+file of their own instead of working in the rolled-back ``session`` fixture
+(whose writes another connection would never see).
+"""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import time
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, literal, select
+from sqlalchemy.orm import Session
+
+from shelfcast.accounts.models import Account
+from shelfcast.catalog.models import PriceType, Product, Warehouse
+from shelfcast.db.arrow_reader import ArrowReadError, sqlite_record_batches
+from shelfcast.db.engine import make_engine
+from shelfcast.db.migrate import upgrade
+from shelfcast.feeds import columnar_build, service
+from shelfcast.feeds import repository as repo
+from shelfcast.feeds.models import FeedFile
+from shelfcast.render import InvalidValue, RenderResult, render_feed
+from tests.builders import (
+    make_account,
+    make_custom_field,
+    make_price_type,
+    make_product,
+    make_warehouse,
+)
+from tests.feeds.builders import make_feed
+
+TRICKY_NAMES = [
+    'Чай "Эрл Грей"; 100 г',
+    "Café crème\r\nline 2",
+    "a,b|c\td",
+    "",
+    "=1+1",
+    "😀 emoji",
+]
+
+
+@pytest.fixture(scope="module")
+def engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+    """A database file of this module's own, its catalog committed."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('columnar') / 'catalog.db'}"
+    upgrade(url)
+    engine = make_engine(url)
+    with Session(engine) as session:
+        _make_catalog(session)
+        session.commit()
+    yield engine
+    engine.dispose()
+
+
+def _make_catalog(session: Session) -> None:
+    account = make_account(session, name="Columnar")
+    a, b, c = (make_warehouse(session, account, f"W{n}") for n in range(3))
+    retail = make_price_type(session, account, "Retail")
+    wholesale = make_price_type(session, account, "Wholesale")
+    color = make_custom_field(session, account, "color")
+    size = make_custom_field(session, account, "size", type="number")
+    # A number field whose value is no number (its type changed after it was written).
+    note = make_custom_field(session, account, "note", type="number")
+    make_product(session, account, sku="BAD-NUMBER", custom={note: "about 3"})
+    for n in range(60):
+        stock: dict[Any, Any] = {a: n % 7 - 2, b: f"{n % 3}.25"} if n % 5 else {}
+        if n % 4 == 0:
+            stock[c] = -(n % 9)  # oversold in one warehouse
+        make_product(
+            session,
+            account,
+            name=TRICKY_NAMES[n % len(TRICKY_NAMES)] + f" {n}",
+            barcode=None if n % 3 == 0 else f"{n:013d}",
+            brand=None if n % 2 else 'Brand; "quoted"',
+            weight=None if n % 4 == 1 else Decimal(n) / 8 - 2,
+            stock=stock,
+            prices={retail: Decimal(n * 1111) / 1000 + Decimal("0.005")}
+            | ({wholesale: Decimal(n * 100 + 49) / 10000} if n % 6 == 0 else {}),
+            images=[f"https://cdn.example/{n}/{i}.jpg" for i in range(n % 4)],
+            custom={color: "Красный" if n % 2 else "Black, matte"}
+            | ({size: ["12.5", "0012", "-0", "7", " 3 ", "1E+2"][n % 6]} if n % 5 != 4 else {}),
+            category=["Кухня", f"Ножи {n % 3}"] if n % 3 else (),
+        )
+
+
+def _columns(session: Session) -> list[dict[str, Any]]:
+    retail, wholesale = session.scalars(select(PriceType.id).order_by(PriceType.id)).all()
+    return [
+        {"header": "SKU", "source": "product_field", "field": "sku"},
+        {"header": "Name", "source": "product_field", "field": "name"},
+        {"header": "EAN", "source": "product_field", "field": "barcode"},
+        {"header": "Qty", "source": "product_field", "field": "quantity"},
+        {"header": "Price", "source": "price", "price_type_id": retail},
+        {"header": "Wholesale", "source": "price", "price_type_id": wholesale},
+        {"header": "Images", "source": "product_field", "field": "images"},
+        {"header": "Category", "source": "product_field", "field": "category"},
+        {"header": "Path", "source": "product_field", "field": "category_path"},
+        {"header": "Brand", "source": "product_field", "field": "brand"},
+        {"header": "Weight", "source": "product_field", "field": "weight"},
+        {"header": "Color", "source": "product_field", "field": "custom.color"},
+        {"header": "Size", "source": "product_field", "field": "custom.size"},
+        {"header": "Currency", "source": "custom_value", "value": "EUR; 'x'"},
+        {"header": "Empty", "source": "custom_value", "value": ""},
+    ]
+
+
+def _new_feed(engine: Engine, **overrides: Any) -> int:
+    with Session(engine) as session:
+        account = session.scalars(select(Account)).one()
+        warehouses = session.scalars(select(Warehouse).order_by(Warehouse.id)).all()
+        overrides.setdefault("columns", _columns(session))
+        overrides.setdefault("file_name", f"feed-{time.monotonic_ns()}")
+        feed = make_feed(session, account, list(warehouses), **overrides)
+        session.commit()
+        return feed.id
+
+
+class ColumnarSpy:
+    """Counts builds that took the columnar path."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.calls = 0
+        self.original = columnar_build.render_csv_columnar
+        monkeypatch.setattr(columnar_build, "render_csv_columnar", self)
+
+    def __call__(self, *args: Any) -> RenderResult:
+        self.calls += 1
+        return self.original(*args)
+
+
+@pytest.fixture
+def columnar(monkeypatch: pytest.MonkeyPatch) -> ColumnarSpy:
+    """The columnar path for any catalog size (this one is small)."""
+    monkeypatch.setattr(columnar_build, "MIN_PRODUCTS", 0)
+    return ColumnarSpy(monkeypatch)
+
+
+def _build(engine: Engine, feed_id: int) -> tuple[bytes, int]:
+    """The file as links build it: ``render_feed_file`` in a read-only session."""
+    with Session(engine) as session:
+        feed = session.get_one(FeedFile, feed_id)
+        out = io.BytesIO()
+        result = service.render_feed_file(session, feed, out)
+        return out.getvalue(), result.rows
+
+
+def _row_path(engine: Engine, feed_id: int) -> tuple[bytes, int]:
+    with Session(engine) as session:
+        plan = service.plan_feed(session, session.get_one(FeedFile, feed_id))
+        out = io.BytesIO()
+        result = render_feed(plan.spec, service.raw_rows(session, plan), out)
+        return out.getvalue(), result.rows
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [
+        {},
+        {"include_zero_stock": True},
+        {"csv_separator": "comma", "header_row": 3},
+        {"csv_separator": "pipe", "include_zero_stock": True},
+        {"csv_separator": "tab", "header_row": 2},
+    ],
+    ids=["semicolon", "zero stock", "comma, header row 3", "pipe, zero stock", "tab, header row 2"],
+)
+def test_the_columnar_build_writes_the_row_paths_bytes(
+    engine: Engine, columnar: ColumnarSpy, settings: dict[str, Any]
+) -> None:
+    feed_id = _new_feed(engine, **settings)
+
+    built = _build(engine, feed_id)
+
+    assert columnar.calls == 1
+    assert built == _row_path(engine, feed_id)
+    assert built[1] > 10
+
+
+def test_single_column_feeds_with_empty_values(engine: Engine, columnar: ColumnarSpy) -> None:
+    for field in ("barcode", "brand", "weight", "custom.size"):
+        columns = [{"header": "Only", "source": "product_field", "field": field}]
+        feed_id = _new_feed(engine, columns=columns, include_zero_stock=True)
+
+        data, rows = _build(engine, feed_id)
+
+        assert (data, rows) == _row_path(engine, feed_id)
+        assert b'\r\n""\r\n' in data  # a row whose only field is empty
+    assert columnar.calls == 4
+
+
+def test_a_bad_number_fails_both_paths_alike(engine: Engine, columnar: ColumnarSpy) -> None:
+    columns = [
+        {"header": "SKU", "source": "product_field", "field": "sku"},
+        {"header": "Note", "source": "product_field", "field": "custom.note"},
+    ]
+    feed_id = _new_feed(engine, columns=columns, include_zero_stock=True)
+
+    with pytest.raises(InvalidValue) as from_rows:
+        _row_path(engine, feed_id)
+    with pytest.raises(InvalidValue) as from_columns:
+        _build(engine, feed_id)
+
+    assert str(from_columns.value) == str(from_rows.value)
+    assert "'about 3'" in str(from_columns.value)
+    assert columnar.calls == 1
+
+
+def test_the_constants_never_reach_the_sql(engine: Engine) -> None:
+    columns = [
+        {"header": "SKU", "source": "product_field", "field": "sku"},
+        {"header": "X", "source": "custom_value", "value": "'); DROP TABLE products; --"},
+    ]
+    feed_id = _new_feed(engine, columns=columns)
+    with Session(engine) as session:
+        plan = service.plan_feed(session, session.get_one(FeedFile, feed_id))
+    sql = repo._literal_sql(repo.columnar_rows_statement(plan.query))
+
+    assert "DROP" not in sql
+    assert "NULL" in sql
+
+
+def test_only_ids_and_numbers_are_inlined_into_sql() -> None:
+    statement = select(literal("it's")).where(literal(1) == 1)
+
+    with pytest.raises(ValueError, match="refusing to inline"):
+        repo._literal_sql(statement)
+
+
+# --- which path a build takes ------------------------------------------------------------
+
+
+def test_small_catalogs_take_the_row_path(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    spy = ColumnarSpy(monkeypatch)
+    feed_id = _new_feed(engine)
+
+    assert _build(engine, feed_id) == _row_path(engine, feed_id)
+    assert spy.calls == 0  # 60 products, under MIN_PRODUCTS
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [
+        {"file_type": "xlsx", "sheet_name": "Stock", "csv_separator": None},
+        {
+            "columns": [
+                {"header": "SKU", "source": "product_field", "field": "sku"},
+                {"header": "Changed", "source": "product_field", "field": "updated_at"},
+            ]
+        },
+    ],
+    ids=["xlsx", "a datetime column"],
+)
+def test_excel_and_datetimes_take_the_row_path(
+    engine: Engine, columnar: ColumnarSpy, settings: dict[str, Any]
+) -> None:
+    feed_id = _new_feed(engine, **settings)
+
+    assert _build(engine, feed_id) == _row_path(engine, feed_id)
+    assert columnar.calls == 0
+
+
+def test_uncommitted_writes_take_the_row_path_and_are_in_the_file(
+    engine: Engine, columnar: ColumnarSpy
+) -> None:
+    feed_id = _new_feed(engine, include_zero_stock=True)
+    with Session(engine) as session:
+        feed = session.get_one(FeedFile, feed_id)
+        account = session.scalars(select(Account)).one()
+        make_product(session, account, sku="NOT-COMMITTED-YET")
+        out = io.BytesIO()
+
+        service.render_feed_file(session, feed, out)
+        session.rollback()
+
+    assert b"NOT-COMMITTED-YET" in out.getvalue()
+    assert columnar.calls == 0
+
+
+def test_a_write_flushed_then_read_back_still_counts(engine: Engine, columnar: ColumnarSpy) -> None:
+    """Pending ORM changes are flushed before the choice, so they count as writes."""
+    feed_id = _new_feed(engine, include_zero_stock=True)
+    with Session(engine) as session:
+        feed = session.get_one(FeedFile, feed_id)
+        product = session.scalars(select(Product).order_by(Product.id)).first()
+        assert product is not None
+        product.brand = "Pending brand"  # not flushed yet
+        out = io.BytesIO()
+
+        service.render_feed_file(session, feed, out)
+        session.rollback()
+
+    assert b"Pending brand" in out.getvalue()
+    assert columnar.calls == 0
+
+
+def test_the_rolled_back_test_session_never_takes_the_columnar_path(
+    session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Any database: PostgreSQL never, SQLite not with the session's own writes."""
+    monkeypatch.setattr(columnar_build, "MIN_PRODUCTS", 0)
+    account = make_account(session)
+    wh = make_warehouse(session, account)
+    make_product(session, account, sku="P1", stock={wh: 2})
+    feed = make_feed(session, account, [wh])
+    plan = service.plan_feed(session, feed)
+
+    assert columnar_build.columnar_database(session, plan.spec.file_type, plan.query) is None
+
+
+# --- the reader process ------------------------------------------------------------------
+
+
+def _database(engine: Engine) -> str:
+    database = engine.url.database
+    assert database is not None
+    return database
+
+
+def test_the_reader_reports_the_childs_error(engine: Engine) -> None:
+    with (
+        pytest.raises(ArrowReadError, match="no_such_table"),
+        sqlite_record_batches(_database(engine), "SELECT * FROM no_such_table") as batches,
+    ):
+        list(batches)
+
+
+def test_the_reader_streams_in_batches(engine: Engine) -> None:
+    sql = "SELECT id, sku FROM products ORDER BY id"
+    with sqlite_record_batches(_database(engine), sql, batch_rows=7) as batches:
+        sizes = [batch.num_rows for batch in batches]
+
+    assert sizes[0] == 7 and sum(sizes) >= 60
+
+
+def test_leaving_early_stops_the_reader(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    started: list[subprocess.Popen[bytes]] = []
+    original = subprocess.Popen
+
+    def recording(*args: Any, **kwargs: Any) -> subprocess.Popen[bytes]:
+        process = original(*args, **kwargs)
+        started.append(process)
+        return process
+
+    monkeypatch.setattr(subprocess, "Popen", recording)
+    # A query that would run for a long while: a large cross join.
+    sql = "SELECT a.id FROM products a, products b, products c, products d"
+    with sqlite_record_batches(_database(engine), sql, batch_rows=10) as batches:
+        next(iter(batches))
+
+    assert started and started[0].returncode is not None
+
+
+def test_the_database_file_is_opened_read_only(engine: Engine) -> None:
+    with (
+        pytest.raises(ArrowReadError, match=r"(?i)readonly|read-only"),
+        sqlite_record_batches(_database(engine), "DELETE FROM products") as batches,
+    ):
+        list(batches)
