@@ -10,7 +10,7 @@ a few statements for the whole batch, never one per product. Reads are in
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import groupby
@@ -264,8 +264,8 @@ def upsert_products(session: Session, account_id: int, body: ProductsUpsert) -> 
         ids = {**existing, **repo.insert_products(session, new_rows)}
     repo.update_products(session, changed_rows)
     _write_images(session, account_id, products, ids, existing)
-    _write_prices(session, account_id, products, ids, existing)
-    _write_custom_values(session, account_id, products, ids, existing)
+    _write_keyed(session, _PRICES, account_id, products, ids, existing)
+    _write_keyed(session, _CUSTOM_VALUES, account_id, products, ids, existing)
     return UpsertResult(created=len(new_rows), updated=len(changed_rows))
 
 
@@ -309,66 +309,67 @@ def _write_images(
     )
 
 
-def _write_prices(
+@dataclass(frozen=True)
+class _KeyedValues:
+    """One product-owned table keyed by (product, key): prices by price type,
+    custom values by custom field. Both are written by :func:`_write_keyed`."""
+
+    key_column: str
+    value_column: str
+    given: Callable[[_Product], Mapping[int, Any] | None]
+    cleared: Callable[[_Product], bool]
+    delete: Callable[[Session, Sequence[int], int | None], None]
+    upsert: Callable[[Session, Sequence[Mapping[str, Any]]], None]
+
+
+_PRICES = _KeyedValues(
+    "price_type_id",
+    "amount",
+    lambda p: p.prices,
+    lambda p: p.clear_prices,
+    repo.delete_prices,
+    repo.upsert_prices,
+)
+_CUSTOM_VALUES = _KeyedValues(
+    "custom_field_id",
+    "value",
+    lambda p: p.custom,
+    lambda p: p.clear_custom,
+    repo.delete_custom_values,
+    repo.upsert_custom_values,
+)
+
+
+def _write_keyed(
     session: Session,
+    table: _KeyedValues,
     account_id: int,
     products: list[_Product],
     ids: dict[str, int],
     existing: dict[str, int],
 ) -> None:
-    repo.delete_prices(
-        session, [existing[p.sku] for p in products if p.clear_prices and p.sku in existing]
-    )
+    """Clear what a product's ``null`` map clears, delete each ``null`` value, upsert the rest."""
+    cleared = [existing[p.sku] for p in products if table.cleared(p) and p.sku in existing]
+    table.delete(session, cleared, None)
     removed: defaultdict[int, list[int]] = defaultdict(list)
     rows: list[dict[str, Any]] = []
     for product in products:
         product_id = ids[product.sku]
-        for price_type_id, amount in (product.prices or {}).items():
-            if amount is not None:
-                rows.append(
-                    {
-                        "account_id": account_id,
-                        "product_id": product_id,
-                        "price_type_id": price_type_id,
-                        "amount": amount,
-                    }
-                )
-            elif product.sku in existing:
-                removed[price_type_id].append(product_id)
-    for price_type_id, product_ids in removed.items():
-        repo.delete_prices(session, product_ids, price_type_id)
-    repo.upsert_prices(session, rows)
-
-
-def _write_custom_values(
-    session: Session,
-    account_id: int,
-    products: list[_Product],
-    ids: dict[str, int],
-    existing: dict[str, int],
-) -> None:
-    repo.delete_custom_values(
-        session, [existing[p.sku] for p in products if p.clear_custom and p.sku in existing]
-    )
-    removed: defaultdict[int, list[int]] = defaultdict(list)
-    rows: list[dict[str, Any]] = []
-    for product in products:
-        product_id = ids[product.sku]
-        for custom_field_id, value in (product.custom or {}).items():
+        for key, value in (table.given(product) or {}).items():
             if value is not None:
                 rows.append(
                     {
                         "account_id": account_id,
                         "product_id": product_id,
-                        "custom_field_id": custom_field_id,
-                        "value": value,
+                        table.key_column: key,
+                        table.value_column: value,
                     }
                 )
             elif product.sku in existing:
-                removed[custom_field_id].append(product_id)
-    for custom_field_id, product_ids in removed.items():
-        repo.delete_custom_values(session, product_ids, custom_field_id)
-    repo.upsert_custom_values(session, rows)
+                removed[key].append(product_id)
+    for key, product_ids in removed.items():
+        table.delete(session, product_ids, key)
+    table.upsert(session, rows)
 
 
 # --- products: delete -------------------------------------------------------------------
