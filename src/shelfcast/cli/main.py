@@ -7,6 +7,8 @@ import os
 import secrets
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -17,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from shelfcast.accounts import service as accounts
 from shelfcast.accounts.models import Plan
-from shelfcast.db.database import open_database
+from shelfcast.db.database import Database, open_database
 from shelfcast.db.session import transaction
 from shelfcast.demo import DEMO_ACCOUNT_NAME, create_demo, delete_demo
 from shelfcast.errors import ShelfcastError
@@ -46,6 +48,19 @@ def fail(message: str) -> typer.Exit:
     return typer.Exit(code=2)
 
 
+@contextmanager
+def command_database(settings: Settings | None = None) -> Iterator[Database]:
+    """The configured database, migrated, for one command: closed at the end, and a
+    domain error (bad input, unknown id) ends the command with its message (exit 2)."""
+    database = open_database(settings or Settings())
+    try:
+        yield database
+    except ShelfcastError as error:
+        raise fail(str(error)) from None
+    finally:
+        database.close()
+
+
 @db_app.command("upgrade")
 def db_upgrade() -> None:
     """Create or migrate the database named by SHELFCAST_DATABASE_URL."""
@@ -60,18 +75,12 @@ def accounts_create(
     plan: Annotated[Plan, typer.Option(help="hobby, startup or business")],
 ) -> None:
     """Create an account; prints one JSON object with account_id and api_key."""
-    database = open_database(Settings())
-    try:
-        with transaction(database.writes) as session:
-            account = accounts.create_account(session, name, plan.value)
-            _key, raw_key = accounts.create_api_key(
-                session, account.id, name="created with the account"
-            )
-            payload = {"account_id": account.id, "api_key": raw_key}
-    except ShelfcastError as error:
-        raise fail(str(error)) from None
-    finally:
-        database.close()
+    with command_database() as database, transaction(database.writes) as session:
+        account = accounts.create_account(session, name, plan.value)
+        _key, raw_key = accounts.create_api_key(
+            session, account.id, name="created with the account"
+        )
+        payload = {"account_id": account.id, "api_key": raw_key}
     typer.echo(json.dumps(payload))
 
 
@@ -80,14 +89,8 @@ def accounts_set_plan(
     account_id: int, plan: Annotated[Plan, typer.Argument(help="hobby, startup or business")]
 ) -> None:
     """Move an account to another plan."""
-    database = open_database(Settings())
-    try:
-        with transaction(database.writes) as session:
-            accounts.set_plan(session, account_id, plan.value)
-    except ShelfcastError as error:
-        raise fail(str(error)) from None
-    finally:
-        database.close()
+    with command_database() as database, transaction(database.writes) as session:
+        accounts.set_plan(session, account_id, plan.value)
     console.print(f"account {account_id} is now on the {plan.value} plan")
 
 
@@ -97,41 +100,29 @@ def apikeys_create(
     name: Annotated[str, typer.Option(help="What the key is for")] = "",
 ) -> None:
     """Create an API key; prints it once as JSON (only its hash is stored)."""
-    database = open_database(Settings())
-    try:
-        with transaction(database.writes) as session:
-            accounts.get_account(session, account_id)
-            key, raw_key = accounts.create_api_key(session, account_id, name=name)
-            payload = {"id": key.id, "prefix": key.prefix, "api_key": raw_key}
-    except ShelfcastError as error:
-        raise fail(str(error)) from None
-    finally:
-        database.close()
+    with command_database() as database, transaction(database.writes) as session:
+        accounts.get_account(session, account_id)
+        key, raw_key = accounts.create_api_key(session, account_id, name=name)
+        payload = {"id": key.id, "prefix": key.prefix, "api_key": raw_key}
     typer.echo(json.dumps(payload))
 
 
 @apikeys_app.command("list")
 def apikeys_list(account_id: Annotated[int, typer.Option("--account", help="Account id")]) -> None:
     """List an account's API keys (prefixes only)."""
-    database = open_database(Settings())
-    try:
-        with transaction(database.sessions) as session:
-            accounts.get_account(session, account_id)
-            keys = accounts.list_api_keys(session, account_id)
-            table = Table("id", "prefix", "name", "created", "last used", "revoked")
-            for key in keys:
-                table.add_row(
-                    str(key.id),
-                    key.prefix,
-                    key.name,
-                    f"{key.created_at:%Y-%m-%d %H:%M}",
-                    f"{key.last_used_at:%Y-%m-%d %H:%M}" if key.last_used_at else "never",
-                    f"{key.revoked_at:%Y-%m-%d %H:%M}" if key.revoked_at else "",
-                )
-    except ShelfcastError as error:
-        raise fail(str(error)) from None
-    finally:
-        database.close()
+    with command_database() as database, transaction(database.sessions) as session:
+        accounts.get_account(session, account_id)
+        keys = accounts.list_api_keys(session, account_id)
+        table = Table("id", "prefix", "name", "created", "last used", "revoked")
+        for key in keys:
+            table.add_row(
+                str(key.id),
+                key.prefix,
+                key.name,
+                f"{key.created_at:%Y-%m-%d %H:%M}",
+                f"{key.last_used_at:%Y-%m-%d %H:%M}" if key.last_used_at else "never",
+                f"{key.revoked_at:%Y-%m-%d %H:%M}" if key.revoked_at else "",
+            )
     console.print(table)
 
 
@@ -140,14 +131,8 @@ def apikeys_revoke(
     key_id: int, account_id: Annotated[int, typer.Option("--account", help="Account id")]
 ) -> None:
     """Revoke an API key: requests with it answer 401 from now on."""
-    database = open_database(Settings())
-    try:
-        with transaction(database.writes) as session:
-            accounts.revoke_api_key(session, account_id, key_id)
-    except ShelfcastError as error:
-        raise fail(str(error)) from None
-    finally:
-        database.close()
+    with command_database() as database, transaction(database.writes) as session:
+        accounts.revoke_api_key(session, account_id, key_id)
     console.print(f"API key {key_id} revoked")
 
 
@@ -186,15 +171,9 @@ def render(
     output: Annotated[Path, typer.Option("--output", "-o", help="File to write")],
 ) -> None:
     """Write a feed's current file to a local path."""
-    database = open_database(Settings())
-    try:
-        with transaction(database.sessions) as session:
-            feed = feeds.find_feed(session, feed_id)
-            rows, seconds = _render_to(session, feed, output)
-    except ShelfcastError as error:
-        raise fail(str(error)) from None
-    finally:
-        database.close()
+    with command_database() as database, transaction(database.sessions) as session:
+        feed = feeds.find_feed(session, feed_id)
+        rows, seconds = _render_to(session, feed, output)
     console.print(f"wrote {output} ({rows} rows, {output.stat().st_size:,} bytes, {seconds:.2f} s)")
 
 
@@ -226,8 +205,7 @@ def demo(
     """Create the demo account (replacing an earlier one), write its feeds to ./out/,
     print their links, and serve them."""
     settings = Settings()
-    database = open_database(settings)
-    try:
+    with command_database(settings) as database:
         with transaction(database.writes) as session:
             delete_demo(session)
             made = create_demo(session)
@@ -243,8 +221,6 @@ def demo(
                     f"    file: {target}",
                     f"    link: {read.url}",
                 ]
-    finally:
-        database.close()
     for line in lines:
         console.print(line, soft_wrap=True)
     console.print(f"Database: {settings.database_url} (account id {made.account_id})")
@@ -281,19 +257,13 @@ def users_create(
         password = accounts.generate_password()
     elif password is None:
         password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
-    database = open_database(Settings())
-    try:
-        with transaction(database.writes) as session:
-            user = accounts.create_user(session, account_id, email, password)
-            payload: dict[str, object] = {
-                "user_id": user.id,
-                "account_id": user.account_id,
-                "email": user.email,
-            }
-    except ShelfcastError as error:
-        raise fail(str(error)) from None
-    finally:
-        database.close()
+    with command_database() as database, transaction(database.writes) as session:
+        user = accounts.create_user(session, account_id, email, password)
+        payload: dict[str, object] = {
+            "user_id": user.id,
+            "account_id": user.account_id,
+            "email": user.email,
+        }
     if generate_password:
         payload["password"] = password
     typer.echo(json.dumps(payload))
