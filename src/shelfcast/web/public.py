@@ -14,7 +14,6 @@ open file stays whole, so a client never gets a missing, cut or mixed file.
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import os
 import time
 from collections.abc import AsyncIterator, Callable, Iterable
@@ -34,6 +33,7 @@ from starlette.types import Message, Receive, Scope, Send
 
 from shelfcast.accounts.models import Plan
 from shelfcast.db.base import utcnow
+from shelfcast.feeds.service import hash_token
 from shelfcast.publish import repository as repo
 from shelfcast.publish.keys import etag
 from shelfcast.publish.store import FileStore
@@ -123,7 +123,7 @@ def _not_found() -> Response:
 
 
 def _resolve(runtime: Runtime, token: str) -> repo.LinkTarget | None:
-    token_hash = hashlib.sha256(token.encode()).hexdigest()
+    token_hash = hash_token(token)
     with runtime.database.engine.connect() as connection:
         return repo.resolve_link(connection, token_hash)
 
