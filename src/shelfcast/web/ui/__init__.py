@@ -66,7 +66,11 @@ def _templates() -> Jinja2Templates:
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        # Visible text goes through gettext (`{{ _("...") }}`, `{% trans %}`) so the
+        # pages can be translated; the locale's catalog is installed per request.
+        extensions=["jinja2.ext.i18n"],
     )
+    env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
     env.globals["asset_version"] = _asset_version()
     env.filters["when"] = _when
     env.filters["column_letter"] = _column_letter
