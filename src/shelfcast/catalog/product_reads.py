@@ -39,7 +39,7 @@ def list_products(
         raise InvalidInput.one(("limit",), f"must be between 1 and {MAX_PAGE} (got {limit})")
     query = q.strip() if q else None
     if query:
-        problem = text_problem(query, NAME_LENGTH)
+        problem = text_problem(query, NAME_LENGTH, free_text=True)
         if problem:
             raise InvalidInput.one(("q",), problem)
     rows = repo.product_page(

@@ -79,7 +79,15 @@ def get_account(
             headers={"WWW-Authenticate": "Bearer"},
         )
     request.state.account_id = account.id
+    # Who made a change, for records such as the stock adjustments.
+    request.state.actor = f"API key {credentials.credentials[: accounts.SHOWN_PREFIX_LENGTH]}…"
     return account
+
+
+def api_actor(request: Request) -> str:
+    """How records name the API key of the request (after ``get_account``)."""
+    actor: str = request.state.actor
+    return actor
 
 
 AccountDep = Annotated[Account, Depends(get_account)]
