@@ -46,9 +46,7 @@ def feeds_using_warehouse(session: Session, account_id: int, warehouse_id: int) 
 
 
 def feeds_using_price_type(session: Session, account_id: int, price_type_id: int) -> list[FeedRef]:
-    return _feeds_where(
-        session, account_id, _has_column(FeedColumn.price_type_id == price_type_id)
-    )
+    return _feeds_where(session, account_id, _has_column(FeedColumn.price_type_id == price_type_id))
 
 
 def feeds_using_custom_field(session: Session, account_id: int, key: str) -> list[FeedRef]:
@@ -77,7 +75,9 @@ def change(session: Session, row: Any, **values: Any) -> None:
     session.flush()
 
 
-def delete_row(session: Session, model: type[Warehouse | PriceType | CustomField], id_: int) -> None:
+def delete_row(
+    session: Session, model: type[Warehouse | PriceType | CustomField], id_: int
+) -> None:
     """Delete by id; the rows that belong to it (stock, prices, values) go by cascade."""
     session.execute(
         delete(model).where(model.id == id_).execution_options(synchronize_session=False)

@@ -59,6 +59,11 @@ def get_product(session: Session, account_id: int, product_id: int) -> ProductRe
     return _product_reads(session, [row])[0]
 
 
+def find_product_id(session: Session, account_id: int, sku: str) -> int | None:
+    """The id of the account's product with this sku, if there is one."""
+    return repo.product_ids_by_sku(session, account_id, [sku]).get(sku)
+
+
 def _product_reads(session: Session, rows: Sequence[repo.ProductRow]) -> list[ProductRead]:
     if not rows:
         return []

@@ -6,11 +6,12 @@ must fit their column (long text fits an Excel cell). Identifiers and names
 characters; a product's free text (name, description, brand, ... — "free
 text" below) holds any Unicode text but NUL and is kept exactly as sent, tabs
 and line breaks included, since catalogs pasted from ERPs carry them and a feed
-writer quotes them (CSV) or stores them in a cell (Excel). Amounts, quantities and weights are exact decimals with at
-most ``DECIMAL_PLACES`` places, rejected rather than rounded; image URLs are
-http(s). Numbers, prices and custom values have one canonical text, so a feed
-shows a value the same way whichever form the client sent. ``Errors`` collects
-field errors up to ``MAX_ERRORS`` so a client fixes a batch in one round.
+writer quotes them (CSV) or stores them in a cell (Excel). Amounts, quantities
+and weights are exact decimals with at most ``DECIMAL_PLACES`` places, rejected
+rather than rounded; image URLs are http(s). Numbers, prices and custom values
+have one canonical text, so a feed shows a value the same way whichever form the
+client sent. ``Errors`` collects field errors up to ``MAX_ERRORS`` so a client
+fixes a batch in one round.
 
 They live apart from the services because products, stock and the definitions
 (warehouses, price types, custom fields) all apply the same checks, and the

@@ -224,7 +224,9 @@ class StockSetResult(_Schema):
 class StockChange(_Schema):
     sku: str
     warehouse_id: int
-    delta: Decimal = Field(description='Added to the level, e.g. "-2" for two sold; a missing level starts at 0')
+    delta: Decimal = Field(
+        description='Added to the level, e.g. "-2" for two sold; a missing level starts at 0'
+    )
     reason: str | None = Field(default=None, description="Kept in the adjustment record")
 
 

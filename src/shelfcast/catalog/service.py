@@ -27,7 +27,7 @@ from shelfcast.catalog.definitions import (
     update_custom_field,
     update_price_type,
 )
-from shelfcast.catalog.product_reads import get_product, list_products
+from shelfcast.catalog.product_reads import find_product_id, get_product, list_products
 from shelfcast.catalog.products import MAX_PRODUCTS, delete_product, upsert_products
 from shelfcast.catalog.rules import (
     NAME_LENGTH,
@@ -40,7 +40,6 @@ from shelfcast.catalog.rules import (
     text_problem,
     unique_clash,
 )
-from shelfcast.catalog.stock import adjust_stock, list_adjustments, set_levels
 from shelfcast.catalog.schemas import (
     CategoryRead,
     CustomFieldCreate,
@@ -53,32 +52,34 @@ from shelfcast.catalog.schemas import (
     WarehouseRead,
     WarehouseUpdate,
 )
+from shelfcast.catalog.stock import adjust_stock, list_adjustments, set_levels
 from shelfcast.errors import Conflict, InvalidInput, NotFound
 
 __all__ = [
     "MAX_LEVELS",
-    "adjust_stock",
-    "delete_custom_field",
-    "delete_price_type",
-    "delete_warehouse",
-    "list_adjustments",
-    "set_levels",
-    "update_custom_field",
-    "update_price_type",
     "MAX_PRODUCTS",
+    "adjust_stock",
     "create_custom_field",
     "create_price_type",
     "create_warehouse",
+    "delete_custom_field",
+    "delete_price_type",
     "delete_product",
+    "delete_warehouse",
+    "find_product_id",
     "get_product",
     "get_warehouse",
+    "list_adjustments",
     "list_categories",
     "list_custom_fields",
     "list_price_types",
     "list_products",
     "list_warehouses",
     "rename_warehouse",
+    "set_levels",
     "set_stock",
+    "update_custom_field",
+    "update_price_type",
     "upsert_products",
 ]
 

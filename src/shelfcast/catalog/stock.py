@@ -56,7 +56,8 @@ def adjust_stock(
     if not 1 <= len(changes) <= MAX_CHANGES:
         raise InvalidInput.one(
             ("changes",),
-            f"must hold 1 to {MAX_CHANGES} changes (got {len(changes)}); send more in several calls",
+            f"must hold 1 to {MAX_CHANGES} changes (got {len(changes)});"
+            " send more in several calls",
         )
     repo.lock_account(session, account_id)
     skus = [change.sku.strip() for change in changes]

@@ -53,7 +53,11 @@ def add_to_stock(
 
 
 def set_stock_levels(
-    session: Session, account_id: int, warehouse_id: int, product_ids: Sequence[int], quantity: Decimal
+    session: Session,
+    account_id: int,
+    warehouse_id: int,
+    product_ids: Sequence[int],
+    quantity: Decimal,
 ) -> None:
     if not product_ids:
         return

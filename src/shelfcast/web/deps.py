@@ -72,7 +72,7 @@ def get_account(
     account = None
     if credentials is not None and credentials.scheme.lower() == "bearer":
         account = accounts.authenticate_api_key(session, credentials.credentials)
-    if account is None:
+    if account is None or credentials is None:
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED,
             detail="A valid API key is required: send 'Authorization: Bearer <api key>'.",

@@ -40,9 +40,7 @@ def test_price_types_are_renamed_and_deleted_unless_a_feed_shows_them(
     assert renamed == {"id": retail, "name": "Shop price", "currency": "USD"}
     assert api.product_by_sku("A")["prices"] == {"Shop price": "2.00", "Wholesale": "1.00"}
     assert api.patch(f"/price-types/{retail}", {"name": "Wholesale"}).status_code == 409
-    assert locs(api.patch(f"/price-types/{retail}", {"currency": "EURO"})) == [
-        ("body", "currency")
-    ]
+    assert locs(api.patch(f"/price-types/{retail}", {"currency": "EURO"})) == [("body", "currency")]
     assert locs(api.patch(f"/price-types/{retail}", {"name": " "})) == [("body", "name")]
 
     _in_use(api.delete(f"/price-types/{retail}"), feed)

@@ -54,7 +54,9 @@ def test_tabs_and_line_breaks_are_stored_and_published_exactly(
     feed = api.feed([main], columns=columns)
     response = client.get(link_path(feed["url"]))
     assert response.status_code == 200
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8"), newline=""), delimiter=";"))
+    rows = list(
+        csv.reader(io.StringIO(response.content.decode("utf-8"), newline=""), delimiter=";")
+    )
     assert rows == [["SKU", "Name", "Description", "Notes"], ["MUG-1", NAME, DESCRIPTION, "a\r\nb"]]
 
 

@@ -98,7 +98,9 @@ def test_an_adjustment_rebuilds_the_feeds(api: Api, client: TestClient, runtime:
     api.ok("PATCH", "/integration", {"enabled": True})
     feed = api.feed([main])
     assert client.get(link_path(feed["url"])).text.splitlines() == ["SKU;Qty", "A;5"]
-    api.ok("POST", "/stock/adjust", {"changes": [{"sku": "A", "warehouse_id": main, "delta": "-2"}]})
+    api.ok(
+        "POST", "/stock/adjust", {"changes": [{"sku": "A", "warehouse_id": main, "delta": "-2"}]}
+    )
     runtime.builder.wait_idle()
     assert client.get(link_path(feed["url"])).text.splitlines() == ["SKU;Qty", "A;3"]
 

@@ -47,9 +47,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_stock_adjustments")),
     )
     with op.batch_alter_table("stock_adjustments", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_stock_adjustments_product_id", ["product_id", "id"], unique=False
-        )
+        batch_op.create_index("ix_stock_adjustments_product_id", ["product_id", "id"], unique=False)
 
 
 def downgrade() -> None:
