@@ -16,6 +16,7 @@ from typing import Any
 from starlette.datastructures import FormData
 
 from shelfcast.catalog.models import CustomFieldType
+from shelfcast.catalog.rules import decimal_problem
 from shelfcast.catalog.schemas import (
     CategoryRead,
     CustomFieldRead,
@@ -182,19 +183,27 @@ def read_product(state: ProductFormState, context: ProductContext) -> ProductInp
     }
     stock: dict[int, Decimal] = {}
     for warehouse in context.warehouses:
-        quantity = _number(errors, f"stock.{warehouse.id}", state.stock.get(warehouse.id, ""))
-        if quantity is not None:
+        key = f"stock.{warehouse.id}"
+        quantity = _number(errors, key, state.stock.get(warehouse.id, ""))
+        # Checked here too (the stock service's own rule), so that a bad quantity is
+        # reported with the product's problems rather than after they are fixed.
+        problem = decimal_problem(quantity, negative_ok=True) if quantity is not None else None
+        if problem:
+            errors.add(key, f"Quantity {problem}")
+        elif quantity is not None:
             stock[warehouse.id] = quantity
     return ProductInput(body=body, stock=stock, errors=errors)
 
 
-def _number(errors: ProductFormErrors, key: str, raw: str) -> Decimal | None:
+def _number(
+    errors: ProductFormErrors, key: str, raw: str, label: str | None = None
+) -> Decimal | None:
     if not raw.strip():
         return None
     try:
         return form_decimal(raw)
     except ValueError as problem:
-        errors.add(key, f"{label_of(key)} {problem}")
+        errors.add(key, f"{label or label_of(key)} {problem}")
         return None
 
 
@@ -209,7 +218,7 @@ def _custom(errors: ProductFormErrors, custom: CustomFieldRead, raw: str) -> str
     if not raw.strip():
         return None
     if custom.type is CustomFieldType.NUMBER:
-        number = _number(errors, f"custom.{custom.key}", raw)
+        number = _number(errors, f"custom.{custom.key}", raw, custom.label)
         return f"{number:f}" if number is not None else None
     return raw
 
@@ -244,7 +253,10 @@ def catalog_errors(
             key = f"stock.{loc[1]}"
         elif key not in LABELS:
             key = FORM
-        errors.add(key, _sentence(label_of(key, labels) if key != FORM else None, item.message))
+        label = label_of(key, labels) if key != FORM else None
+        if key == "images" and len(loc) > 1 and isinstance(loc[1], int):
+            label = f"Image {loc[1] + 1}"  # which of the list
+        errors.add(key, _sentence(label, item.message))
 
 
 def _sentence(label: str | None, message: str) -> str:
