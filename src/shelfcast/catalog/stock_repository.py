@@ -89,7 +89,7 @@ def owned_products(session: Session, account_id: int, product_ids: Sequence[int]
             Product.account_id == account_id, Product.id.in_(product_ids)
         )
     )
-    return {product_id: sku for product_id, sku in rows}
+    return dict(rows.all())
 
 
 def record_adjustments(session: Session, rows: Sequence[Mapping[str, Any]]) -> None:
