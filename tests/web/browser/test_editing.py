@@ -35,7 +35,7 @@ def section(page: Any, name: str) -> Any:
     return page.get_by_role("region", name=name)
 
 
-def create_product(page: Any) -> None:
+def create_product(page: Any, images: str) -> None:
     page.get_by_role("link", name="+ New product").first.click()
     expect(page.get_by_role("heading", name="New product")).to_be_visible()
     page.get_by_label("SKU (article)").fill("NEW-100")
@@ -48,7 +48,7 @@ def create_product(page: Any) -> None:
     shots(page, "01-product-form-error")
     page.get_by_label("Name", exact=True).fill("Linen apron")
     page.get_by_label("Or a new one").fill("Kitchen > Aprons")
-    page.get_by_label("New image URL").fill("https://img.example/apron.jpg")
+    page.get_by_label("New image URL").fill(f"{images}/2.svg")
     page.get_by_role("button", name="Add image").click()
     expect(page.locator("[data-image]")).to_have_count(1)
     page.get_by_role("button", name="Create product").click()
@@ -141,7 +141,7 @@ def test_editing_the_catalog_reaches_the_feeds(page: Any, live_server: LiveServe
     page.on("dialog", lambda dialog: dialog.accept())  # the delete confirmations
     sign_in(page, merchant.email, merchant.password)
 
-    create_product(page)
+    create_product(page, live_server.images)
     edit_in_place(page)
     adjust_by_delta(page)
     add_definitions(page)
