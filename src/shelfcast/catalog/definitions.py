@@ -137,3 +137,12 @@ def delete_custom_field(session: Session, account_id: int, field_id: int) -> Non
     )
     repo.bump_catalog_version(session, account_id)
     defs.delete_row(session, CustomField, field_id)
+
+
+def choices_in_use(session: Session, account_id: int, limit: int = 50) -> dict[str, list[str]]:
+    """For each choice field, the values products already hold (the form offers them)."""
+    return {
+        field.key: defs.values_in_use(session, account_id, field.id, limit)
+        for field in repo.list_custom_fields(session, account_id)
+        if field.type == CustomFieldType.CHOICE
+    }

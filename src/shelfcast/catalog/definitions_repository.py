@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, delete, or_, select
+from sqlalchemy import ColumnElement, delete, func, or_, select
 from sqlalchemy.orm import Session
 
-from shelfcast.catalog.models import CustomField, PriceType, Warehouse
+from shelfcast.catalog.models import CustomField, CustomFieldValue, PriceType, Warehouse
 from shelfcast.errors import FeedRef
 from shelfcast.feeds.models import FeedColumn, FeedFile, FeedWarehouse
 
@@ -82,3 +82,18 @@ def delete_row(
     session.execute(
         delete(model).where(model.id == id_).execution_options(synchronize_session=False)
     )
+
+
+def values_in_use(session: Session, account_id: int, field_id: int, limit: int) -> list[str]:
+    """The distinct values products hold for a field, most used first."""
+    rows = session.execute(
+        select(CustomFieldValue.value)
+        .where(
+            CustomFieldValue.account_id == account_id,
+            CustomFieldValue.custom_field_id == field_id,
+        )
+        .group_by(CustomFieldValue.value)
+        .order_by(func.count().desc(), CustomFieldValue.value)
+        .limit(limit)
+    )
+    return list(rows.scalars())

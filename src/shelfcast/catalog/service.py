@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from shelfcast.catalog import repository as repo
 from shelfcast.catalog.definitions import (
+    choices_in_use,
     custom_field_read,
     delete_custom_field,
     delete_price_type,
@@ -59,6 +60,7 @@ __all__ = [
     "MAX_LEVELS",
     "MAX_PRODUCTS",
     "adjust_stock",
+    "choices_in_use",
     "create_custom_field",
     "create_price_type",
     "create_warehouse",

@@ -38,7 +38,12 @@ def _feed_rows(client: TestClient, runtime: Runtime, merchant: Merchant) -> list
 def _merchant_with_fields(runtime: Runtime) -> Merchant:
     merchant = new_merchant(runtime, products=2)
     with transaction(runtime.database.writes) as session:
-        for key, type_ in (("size", "number"), ("organic", "boolean"), ("since", "date")):
+        for key, type_ in (
+            ("size", "number"),
+            ("organic", "boolean"),
+            ("since", "date"),
+            ("fit", "choice"),
+        ):
             body = CustomFieldCreate(key=key, label=key.title(), type=type_)
             catalog.create_custom_field(session, merchant.account_id, body)
     add_feed(runtime, merchant)
@@ -65,6 +70,7 @@ def _form(merchant: Merchant, token: str, **changes: Any) -> dict[str, Any]:
         "custom.size": "2,5",
         "custom.organic": "true",
         "custom.since": "2024-12-31",
+        "custom.fit": "Relaxed",
         f"stock.{main}": "7",
         f"stock.{outlet}": "",
     }
@@ -95,7 +101,10 @@ def test_a_product_is_created_with_every_field_and_reaches_the_feed(
         "size": "2.5",
         "organic": "true",
         "since": "2024-12-31",
+        "fit": "Relaxed",
     }
+    # A choice field offers the values products already hold.
+    assert '<option value="Relaxed">' in browser.get("/products/new").text
     assert [(s.warehouse_id, s.quantity) for s in product.stock] == [
         (merchant.warehouse_ids[0], "7")
     ]

@@ -153,6 +153,7 @@ class ProductContext:
     price_types: Sequence[PriceTypeRead]
     custom_fields: Sequence[CustomFieldRead]
     warehouses: Sequence[WarehouseRead]
+    choices: dict[str, list[str]] = field(default_factory=dict)  # values in use, by key
 
 
 @dataclass

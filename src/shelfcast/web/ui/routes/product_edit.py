@@ -44,6 +44,7 @@ def product_context(session: Session, account_id: int) -> ProductContext:
         price_types=catalog.list_price_types(session, account_id),
         custom_fields=catalog.list_custom_fields(session, account_id),
         warehouses=catalog.list_warehouses(session, account_id),
+        choices=catalog.choices_in_use(session, account_id),
     )
 
 
@@ -66,6 +67,7 @@ def _form_page(
             "form": state,
             "errors": errors or ProductFormErrors(),
             "context": context,
+            "choices": context.choices,
             "action": f"/products/{product.id}/edit" if product else "/products/new",
         },
         signed=signed,
