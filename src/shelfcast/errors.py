@@ -44,3 +44,25 @@ class Conflict(ShelfcastError):
 
 class PlanLimit(ShelfcastError, PermissionError):
     """The account's plan does not allow the action; the message says which plan would."""
+
+
+@dataclass(frozen=True, slots=True)
+class FeedRef:
+    """A feed file named in an error: its id and what the merchant calls it."""
+
+    id: int
+    name: str
+
+
+class InUseByFeeds(Conflict):
+    """Deleting the thing would break feed files that use it; ``feeds`` names them.
+
+    ``type`` is a stable code the API sends with the feeds, so a client can tell
+    this refusal from other conflicts without reading the message.
+    """
+
+    type = "in_use_by_feeds"
+
+    def __init__(self, message: str, feeds: Sequence[FeedRef]) -> None:
+        self.feeds = tuple(feeds)
+        super().__init__(message)

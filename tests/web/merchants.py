@@ -33,6 +33,7 @@ class Merchant:
     price_type_ids: dict[str, int]
     product_ids: list[int]
     feed_ids: list[int] = field(default_factory=list)
+    custom_field_ids: dict[str, int] = field(default_factory=dict)
 
 
 def unique_email(prefix: str = "merchant") -> str:
@@ -62,7 +63,7 @@ def new_merchant(
             ).id
             for n in ("Retail", "Wholesale")
         }
-        catalog.create_custom_field(
+        color = catalog.create_custom_field(
             session,
             account.id,
             catalog_schemas.CustomFieldCreate(key="color", label="Colour", type="text"),
@@ -114,6 +115,7 @@ def new_merchant(
             warehouse_ids=[w.id for w in warehouses],
             price_type_ids=prices,
             product_ids=[p.id for p in page.products],
+            custom_field_ids={"color": color.id},
         )
 
 

@@ -39,7 +39,7 @@ def list_products(
         raise InvalidInput.one(("limit",), f"must be between 1 and {MAX_PAGE} (got {limit})")
     query = q.strip() if q else None
     if query:
-        problem = text_problem(query, NAME_LENGTH)
+        problem = text_problem(query, NAME_LENGTH, free_text=True)
         if problem:
             raise InvalidInput.one(("q",), problem)
     rows = repo.product_page(
@@ -57,6 +57,11 @@ def get_product(session: Session, account_id: int, product_id: int) -> ProductRe
     if row is None:
         raise NotFound(f"no product with id {product_id}")
     return _product_reads(session, [row])[0]
+
+
+def find_product_id(session: Session, account_id: int, sku: str) -> int | None:
+    """The id of the account's product with this sku, if there is one."""
+    return repo.product_ids_by_sku(session, account_id, [sku]).get(sku)
 
 
 def _product_reads(session: Session, rows: Sequence[repo.ProductRow]) -> list[ProductRead]:

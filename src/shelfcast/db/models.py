@@ -9,6 +9,7 @@ from shelfcast.catalog.models import (
     PriceType,
     Product,
     ProductImage,
+    StockAdjustment,
     StockLevel,
     Warehouse,
 )
@@ -34,6 +35,7 @@ __all__ = [
     "PriceType",
     "Product",
     "ProductImage",
+    "StockAdjustment",
     "StockLevel",
     "User",
     "Warehouse",

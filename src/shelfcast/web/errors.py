@@ -8,7 +8,14 @@ from fastapi import FastAPI, Request, status
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
-from shelfcast.errors import Conflict, InvalidInput, NotFound, PlanLimit, ShelfcastError
+from shelfcast.errors import (
+    Conflict,
+    InUseByFeeds,
+    InvalidInput,
+    NotFound,
+    PlanLimit,
+    ShelfcastError,
+)
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +46,13 @@ async def domain_error(request: Request, error: Exception) -> JSONResponse:
         ]
     elif isinstance(error, NotFound):
         detail = "Not found."  # never say whether it exists in another account
+    elif isinstance(error, InUseByFeeds):
+        body = {
+            "detail": str(error),
+            "type": error.type,
+            "feeds": [{"id": feed.id, "name": feed.name} for feed in error.feeds],
+        }
+        return JSONResponse(body, status_code=code)
     else:
         detail = str(error)
     return JSONResponse({"detail": detail}, status_code=code)

@@ -28,6 +28,7 @@ class Owned:
     price_type_id: int
     product_id: int
     feed: dict[str, Any]
+    custom_field_id: int
 
 
 def _not_found(response: Any) -> None:
@@ -55,6 +56,33 @@ def _get_warehouse(other: Api, owned: Owned) -> None:
 
 def _rename_warehouse(other: Api, owned: Owned) -> None:
     _not_found(other.patch(f"/warehouses/{owned.warehouse_id}", {"name": "Stolen"}))
+
+
+def _delete_warehouse(other: Api, owned: Owned) -> None:
+    _not_found(other.delete(f"/warehouses/{owned.warehouse_id}"))
+
+
+def _update_price_type(other: Api, owned: Owned) -> None:
+    _not_found(other.patch(f"/price-types/{owned.price_type_id}", {"name": "Stolen"}))
+
+
+def _delete_price_type(other: Api, owned: Owned) -> None:
+    _not_found(other.delete(f"/price-types/{owned.price_type_id}"))
+
+
+def _update_custom_field(other: Api, owned: Owned) -> None:
+    _not_found(other.patch(f"/custom-fields/{owned.custom_field_id}", {"label": "Stolen"}))
+
+
+def _delete_custom_field(other: Api, owned: Owned) -> None:
+    _not_found(other.delete(f"/custom-fields/{owned.custom_field_id}"))
+
+
+def _adjust_stock(other: Api, owned: Owned) -> None:
+    # "OWN-1" exists in the other account too (made by _upsert_products): the owner's
+    # warehouse is what is unknown there.
+    body = {"changes": [{"sku": "OWN-1", "warehouse_id": owned.warehouse_id, "delta": "-7"}]}
+    assert locs(other.post("/stock/adjust", body)) == [("body", "changes", 0, "warehouse_id")]
 
 
 def _price_types(other: Api, owned: Owned) -> None:
@@ -162,6 +190,11 @@ WALK: dict[tuple[str, str], Callable[[Api, Owned], None]] = {
     ("POST", "/api/v1/warehouses"): _create_warehouse,
     ("GET", "/api/v1/warehouses/{warehouse_id}"): _get_warehouse,
     ("PATCH", "/api/v1/warehouses/{warehouse_id}"): _rename_warehouse,
+    ("DELETE", "/api/v1/warehouses/{warehouse_id}"): _delete_warehouse,
+    ("PATCH", "/api/v1/price-types/{price_type_id}"): _update_price_type,
+    ("DELETE", "/api/v1/price-types/{price_type_id}"): _delete_price_type,
+    ("PATCH", "/api/v1/custom-fields/{field_id}"): _update_custom_field,
+    ("DELETE", "/api/v1/custom-fields/{field_id}"): _delete_custom_field,
     ("GET", "/api/v1/price-types"): _price_types,
     ("POST", "/api/v1/price-types"): _create_price_type,
     ("GET", "/api/v1/custom-fields"): _custom_fields,
@@ -171,6 +204,7 @@ WALK: dict[tuple[str, str], Callable[[Api, Owned], None]] = {
     ("GET", "/api/v1/products/{product_id}"): _get_product,
     ("DELETE", "/api/v1/products/{product_id}"): _delete_product,
     ("POST", "/api/v1/stock/set"): _set_stock,
+    ("POST", "/api/v1/stock/adjust"): _adjust_stock,
     ("GET", "/api/v1/integration"): _integration,
     ("PATCH", "/api/v1/integration"): _switch_integration,
     ("GET", "/api/v1/feeds"): _feeds,
@@ -197,13 +231,14 @@ def owned(client: TestClient, runtime: Runtime, account: ApiAccount) -> Owned:
     api = Api(client, account)
     warehouse_id = api.warehouse("Main")
     price_type_id = api.price_type("Wholesale")
-    api.custom_field("color")
+    custom_field_id = api.custom_field("color")
     api.custom_field("size")
     api.upsert({"sku": "OWN-1", "name": "Owned", "prices": {"Wholesale": "9.99"}})
     api.stock(("OWN-1", warehouse_id, "7"))
     api.ok("PATCH", "/integration", {"enabled": True})
     feed = api.feed([warehouse_id])
-    return Owned(api, warehouse_id, price_type_id, api.product_by_sku("OWN-1")["id"], feed)
+    product_id = api.product_by_sku("OWN-1")["id"]
+    return Owned(api, warehouse_id, price_type_id, product_id, feed, custom_field_id)
 
 
 def _snapshot(owned: Owned) -> dict[str, Any]:

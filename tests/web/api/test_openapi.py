@@ -32,6 +32,13 @@ SPEC_ROUTES = [
     ("delete", "/api/v1/feeds/{feed_id}"),
     ("post", "/api/v1/feeds/{feed_id}/rotate-link"),
     ("get", "/api/v1/feeds/{feed_id}/preview"),
+    # Added in the second round.
+    ("post", "/api/v1/stock/adjust"),
+    ("patch", "/api/v1/price-types/{price_type_id}"),
+    ("delete", "/api/v1/price-types/{price_type_id}"),
+    ("patch", "/api/v1/custom-fields/{field_id}"),
+    ("delete", "/api/v1/custom-fields/{field_id}"),
+    ("delete", "/api/v1/warehouses/{warehouse_id}"),
 ]
 
 
@@ -99,6 +106,12 @@ def test_the_spec_shapes_are_documented(document: dict[str, Any]) -> None:
         assert field in upsert, field
     assert set(schemas["StockLevelSet"]["properties"]) == {"sku", "warehouse_id", "quantity"}
     assert set(schemas["UpsertResult"]["properties"]) == {"created", "updated"}
+    assert {"sku", "warehouse_id", "delta"} <= set(schemas["StockChange"]["properties"])
+    assert set(schemas["StockAdjustResult"]["properties"]) == {"updated", "levels"}
+    assert set(schemas["InUseRead"]["properties"]) == {"detail", "type", "feeds"}
+    for path in ("/api/v1/warehouses/{warehouse_id}", "/api/v1/price-types/{price_type_id}"):
+        conflict = document["paths"][path]["delete"]["responses"]["409"]
+        assert conflict["content"]["application/json"]["schema"]["$ref"].endswith("/InUseRead")
 
 
 def test_the_docs_pages_answer(client: TestClient) -> None:

@@ -47,6 +47,8 @@ def fill(path: str, merchant: Merchant) -> str:
         "product_id": merchant.product_ids[0],
         "warehouse_id": merchant.warehouse_ids[0],
         "feed_id": merchant.feed_ids[0],
+        "price_type_id": merchant.price_type_ids["Wholesale"],
+        "field_id": merchant.custom_field_ids["color"],
     }
     for name in PARAM.findall(path):
         assert name in ids, f"no id of another account to try for {{{name}}} in {path}"
@@ -78,8 +80,30 @@ def test_the_ui_has_the_pages_of_the_issue(client: TestClient) -> None:
         "/settings/integrations/custom",
         "/settings/integrations/custom/files/new",
         "/settings/integrations/custom/files/{feed_id}",
+        "/products/new",
+        "/products/{product_id}/edit",
+        "/products/{product_id}/stock/{warehouse_id}",
+        "/settings/price-types",
+        "/settings/custom-fields",
     ):
         assert path in gets
+    posts = page_routes(client.app, "POST")  # type: ignore[arg-type]
+    for path in (
+        "/products/new",
+        "/products/{product_id}/edit",
+        "/products/{product_id}/delete",
+        "/products/{product_id}/stock/{warehouse_id}",
+        "/products/{product_id}/adjust",
+        "/products/stock",
+        "/warehouses/{warehouse_id}/delete",
+        "/settings/price-types",
+        "/settings/price-types/{price_type_id}",
+        "/settings/price-types/{price_type_id}/delete",
+        "/settings/custom-fields",
+        "/settings/custom-fields/{field_id}",
+        "/settings/custom-fields/{field_id}/delete",
+    ):
+        assert path in posts
 
 
 def test_pages_need_a_signed_in_user(client: TestClient, owner: Merchant) -> None:

@@ -77,6 +77,55 @@
     if (message && !window.confirm(message)) event.preventDefault();
   });
 
+  // --- The product form: images added by URL, removed and reordered ---------------
+  const imageList = document.querySelector("[data-images]");
+  if (imageList) {
+    const newImage = document.querySelector("[data-new-image]");
+    const imageTemplate = document.getElementById("image-template");
+    const addImage = () => {
+      const url = newImage.value.trim();
+      if (!url) { newImage.focus(); return; }
+      const row = imageTemplate.content.firstElementChild.cloneNode(true);
+      row.querySelector("input").value = url;
+      row.querySelector("img").src = url;
+      imageList.appendChild(row);
+      newImage.value = "";
+      newImage.focus();
+      announce("Image " + imageList.children.length + " added");
+    };
+    document.addEventListener("click", (event) => {
+      const button = event.target.closest("button");
+      if (!button) return;
+      if (button.matches("[data-add-image]")) { event.preventDefault(); addImage(); return; }
+      const row = button.closest("[data-image]");
+      if (!row) return;
+      if (button.matches("[data-image-remove]")) {
+        event.preventDefault();
+        row.remove();
+        announce("Image removed");
+      } else if (button.matches("[data-image-move]")) {
+        event.preventDefault();
+        const up = button.dataset.imageMove === "up";
+        const sibling = up ? row.previousElementSibling : row.nextElementSibling;
+        if (!sibling) return;
+        if (up) imageList.insertBefore(row, sibling); else imageList.insertBefore(sibling, row);
+        button.focus();
+        announce("Image moved to position " + (Array.prototype.indexOf.call(imageList.children, row) + 1));
+      }
+    });
+    newImage.addEventListener("keydown", (event) => {
+      if (event.key === "Enter") { event.preventDefault(); addImage(); }
+    });
+  }
+
+  // --- Stock edited in place: Escape puts the quantity back ------------------------
+  document.addEventListener("keydown", (event) => {
+    if (event.key !== "Escape") return;
+    const cancel = event.target.closest("[data-stock-editor]");
+    const button = cancel && cancel.querySelector("[data-cancel]");
+    if (button) { event.preventDefault(); button.click(); }
+  });
+
   // --- The file form ------------------------------------------------------------------
   const form = document.querySelector("[data-feed-form]");
   if (!form) return;
