@@ -12,6 +12,7 @@ from shelfcast.catalog.models import (
     StockLevel,
     Warehouse,
 )
+from shelfcast.catalog.imports.models import Import, ImportMapping
 from shelfcast.db.base import Base
 from shelfcast.feeds.models import FeedColumn, FeedFile, FeedLink, FeedWarehouse, Integration
 from shelfcast.publish.models import FeedBuild, Fetch
@@ -29,6 +30,8 @@ __all__ = [
     "FeedLink",
     "FeedWarehouse",
     "Fetch",
+    "Import",
+    "ImportMapping",
     "Integration",
     "Price",
     "PriceType",

@@ -16,7 +16,7 @@ import csv
 import datetime as dt
 import re
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
@@ -101,10 +101,12 @@ class Spreadsheet:
     headers: tuple[str, ...]
     limits: ReadLimits = field(default=DEFAULT_LIMITS, repr=False)
 
-    def rows(self) -> Iterator[SheetRow]:
+    def rows(self, on_total: Callable[[int], None] | None = None) -> Iterator[SheetRow]:
+        """The data rows; ``on_total`` is told how many rows follow the header
+        (at most; blank rows are skipped) before the first one is read."""
         width = len(self.headers)
         count = 0
-        for number, raw, lost in self._raw_rows():
+        for number, raw, lost in self._raw_rows(on_total):
             if number <= self.header_row:
                 continue
             cells = tuple(raw[:width]) if len(raw) >= width else (*raw, *[""] * (width - len(raw)))
@@ -115,12 +117,17 @@ class Spreadsheet:
                 raise _file_error(f"more than {self.limits.max_rows:,} rows; split the file")
             yield SheetRow(number, cells, lost)
 
-    def _raw_rows(self) -> Iterator[tuple[int, list[str], frozenset[int]]]:
+    def _raw_rows(
+        self, on_total: Callable[[int], None] | None = None
+    ) -> Iterator[tuple[int, list[str], frozenset[int]]]:
         if self.format is SheetFormat.CSV:
             assert self.encoding is not None and self.separator is not None
+            # UTF-16 has no cheap line count (a 0x0A byte is half of many letters).
+            if on_total is not None and self.encoding is not TextEncoding.UTF16:
+                on_total(max(0, _count_lines(self.path) - self.header_row))
             return _csv_rows(self.path, self.encoding, self.separator)
         assert self.sheet is not None
-        return _workbook_rows(self.path, self.sheet)
+        return _workbook_rows(self.path, self.sheet, self.header_row, on_total)
 
 
 def open_spreadsheet(
@@ -323,10 +330,26 @@ def _choose_sheet(sheets: tuple[str, ...], chosen: str | None) -> str:
     return chosen
 
 
-def _workbook_rows(path: Path, sheet: str) -> Iterator[tuple[int, list[str], frozenset[int]]]:
+def _count_lines(path: Path) -> int:
+    """Line breaks in the file: the rows, when no cell holds a line break."""
+    lines = 0
+    last = b""
+    with path.open("rb") as handle:
+        while chunk := handle.read(4 * 1024 * 1024):
+            lines += chunk.count(b"\n")
+            last = chunk
+    return lines + (1 if last and not last.endswith(b"\n") else 0)
+
+
+def _workbook_rows(
+    path: Path, sheet: str, header_row: int = 0, on_total: Callable[[int], None] | None = None
+) -> Iterator[tuple[int, list[str], frozenset[int]]]:
     try:
         with CalamineWorkbook.from_path(str(path)) as book:
             data = book.get_sheet_by_name(sheet)
+            if on_total is not None:
+                end = data.end[0] + 1 if data.end else 0
+                on_total(max(0, end - header_row))
             # iter_rows starts at the sheet's first row (so numbers are the
             # row numbers Excel shows) and at its first used column.
             for index, values in enumerate(data.iter_rows(), start=1):
