@@ -56,7 +56,7 @@ def stored_products(
             .outerjoin(Category, Category.id == Product.category_id)
             .where(Product.account_id == account_id, Product.sku.in_(chunk))
         )
-        for sku, *values in rows.tuples():
+        for sku, *values in rows:
             found[sku] = StoredProduct(*values)  # type: ignore[arg-type]
     return found
 

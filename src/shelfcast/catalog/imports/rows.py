@@ -20,6 +20,7 @@ from shelfcast.catalog.imports.mapping import (
     TargetKind,
 )
 from shelfcast.catalog.imports.numbers import DecimalMark, parse_number
+from shelfcast.catalog.models import CustomFieldType
 from shelfcast.catalog.imports.reading import EXCEL_DIGITS, SheetRow, exact_digits
 from shelfcast.catalog.products import CATEGORY_PATH_LENGTH, MAX_CATEGORY_DEPTH, MAX_IMAGES
 from shelfcast.catalog.rules import (
@@ -131,8 +132,7 @@ class RowChecker:
         if kind is TargetKind.STOCK:
             return self._number(column.index, negative_ok=True), _keyed_store("stock", ref)
         if kind is TargetKind.CUSTOM:
-            custom_type = column.custom_type
-            return (lambda text: custom_value(custom_type, text)), _keyed_store("custom", ref)
+            return self._custom(column.index, column.custom_type), _keyed_store("custom", ref)
         if name == ProductField.SKU:
             return _text_parser(name), _store_sku
         if name == ProductField.WEIGHT:
@@ -143,19 +143,28 @@ class RowChecker:
             return _images, _store_images
         return _text_parser(name), _field_store(name)
 
-    def _number(self, index: int, *, negative_ok: bool) -> Parser:
+    def _number(self, index: int, *, negative_ok: bool | None) -> Parser:
+        """A number, its column's decimal mark learnt from the first value that
+        shows one; ``negative_ok=None`` leaves the range to the caller."""
         marks = self._marks
 
         def parse(text: str) -> Decimal:
             value, shown = parse_number(text, marks.get(index))
             if shown is not None:
                 marks.setdefault(index, shown)
-            problem = decimal_problem(value, negative_ok=negative_ok)
-            if problem:
-                raise _CellError(problem)
+            if negative_ok is not None:
+                problem = decimal_problem(value, negative_ok=negative_ok)
+                if problem:
+                    raise _CellError(problem)
             return value
 
         return parse
+
+    def _custom(self, index: int, custom_type: str) -> Parser:
+        if custom_type != CustomFieldType.NUMBER:
+            return lambda text: custom_value(custom_type, text)
+        number = self._number(index, negative_ok=None)
+        return lambda text: custom_value(custom_type, number(text))
 
 
 def _text_parser(name: str) -> Parser:
