@@ -1,6 +1,7 @@
 """Every table, imported in one place so metadata is complete for Alembic and tests."""
 
 from shelfcast.accounts.models import Account, ApiKey, User
+from shelfcast.catalog.imports.models import Import, ImportMapping
 from shelfcast.catalog.models import (
     Category,
     CustomField,
@@ -12,7 +13,6 @@ from shelfcast.catalog.models import (
     StockLevel,
     Warehouse,
 )
-from shelfcast.catalog.imports.models import Import, ImportMapping
 from shelfcast.db.base import Base
 from shelfcast.feeds.models import FeedColumn, FeedFile, FeedLink, FeedWarehouse, Integration
 from shelfcast.publish.models import FeedBuild, Fetch

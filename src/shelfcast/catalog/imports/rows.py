@@ -20,8 +20,8 @@ from shelfcast.catalog.imports.mapping import (
     TargetKind,
 )
 from shelfcast.catalog.imports.numbers import DecimalMark, parse_number
-from shelfcast.catalog.models import CustomFieldType
 from shelfcast.catalog.imports.reading import EXCEL_DIGITS, SheetRow, exact_digits
+from shelfcast.catalog.models import CustomFieldType
 from shelfcast.catalog.products import CATEGORY_PATH_LENGTH, MAX_CATEGORY_DEPTH, MAX_IMAGES
 from shelfcast.catalog.rules import (
     BARCODE_LENGTH,
