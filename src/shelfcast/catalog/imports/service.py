@@ -10,6 +10,8 @@ the command line, which own its transactions.
 
 from __future__ import annotations
 
+import csv
+import io
 import itertools
 import uuid
 from collections.abc import Callable
@@ -227,6 +229,16 @@ def get_import(session: Session, account_id: int, import_id: int) -> ImportRead:
 
 def recent_imports(session: Session, account_id: int) -> list[ImportRead]:
     return [import_read(job) for job in repo.recent_imports(session, account_id, RECENT_IMPORTS)]
+
+
+def errors_csv(job: ImportRead) -> str:
+    """The errors as a CSV a spreadsheet opens (UTF-8 with BOM, so Excel reads accents)."""
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out)
+    writer.writerow(["row", "column", "value", "message"])
+    writer.writerows([e.row, e.column, e.value, e.message] for e in job.errors)
+    return out.getvalue()
 
 
 def import_read(job: Import) -> ImportRead:

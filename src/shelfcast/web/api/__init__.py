@@ -2,9 +2,10 @@
 
 from fastapi import APIRouter
 
-from shelfcast.web.api import catalog, feeds, integration
+from shelfcast.web.api import catalog, feeds, imports, integration
 
 router = APIRouter()
 router.include_router(catalog.router)
 router.include_router(integration.router)
 router.include_router(feeds.router)
+router.include_router(imports.router)
