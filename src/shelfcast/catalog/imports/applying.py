@@ -20,6 +20,7 @@ from shelfcast.catalog import repository as catalog_repo
 from shelfcast.catalog.imports import repository as repo
 from shelfcast.catalog.imports.mapping import ResolvedMapping, TargetKind
 from shelfcast.catalog.imports.models import ImportMode, OnError
+from shelfcast.catalog.imports.numbers import DecimalMark
 from shelfcast.catalog.imports.reading import SheetRow
 from shelfcast.catalog.imports.rows import ImportRow, RowChecker, RowError
 from shelfcast.catalog.products import ensure_categories
@@ -75,6 +76,7 @@ class ImportRun:
         on_error: OnError,
         clear_empty: bool,
         write: bool,
+        decimal_mark: DecimalMark | None = None,
         progress: Callable[[Counts], None] | None = None,
     ) -> None:
         self.session = session
@@ -86,7 +88,10 @@ class ImportRun:
         self.counts = Counts()
         self.changed = False
         self._checker = RowChecker(
-            resolved, clear_empty=clear_empty, stock_only=mode is ImportMode.STOCK
+            resolved,
+            clear_empty=clear_empty,
+            stock_only=mode is ImportMode.STOCK,
+            decimal_mark=decimal_mark,
         )
         self._seen: dict[str, int] = {}
         self._keys = {

@@ -26,6 +26,7 @@ from typing import NamedTuple
 from python_calamine import CalamineError, CalamineWorkbook
 
 from shelfcast.catalog.imports.limits import DEFAULT_LIMITS, ReadLimits
+from shelfcast.catalog.imports.numbers import DecimalMark
 from shelfcast.errors import InvalidInput
 
 # Excel keeps 15 significant digits of a number: an identifier typed as a
@@ -100,6 +101,18 @@ class Spreadsheet:
     header_row: int
     headers: tuple[str, ...]
     limits: ReadLimits = field(default=DEFAULT_LIMITS, repr=False)
+
+    @property
+    def decimal_mark(self) -> DecimalMark | None:
+        """The decimal mark the file most likely uses where a number alone cannot
+        tell (``1,234``): Excel writes ``;``-separated CSV where the decimal mark
+        is a comma, ``,``-separated CSV where it is a point; a workbook's numeric
+        cells come out with a point."""
+        if self.format is not SheetFormat.CSV:
+            return DecimalMark.POINT
+        return {Separator.SEMICOLON: DecimalMark.COMMA, Separator.COMMA: DecimalMark.POINT}.get(
+            self.separator or Separator.TAB
+        )
 
     def rows(self, on_total: Callable[[int], None] | None = None) -> Iterator[SheetRow]:
         """The data rows; ``on_total`` is told how many rows follow the header

@@ -85,9 +85,17 @@ Store = Callable[[ImportRow, Any], None]
 class RowChecker:
     """Turns sheet rows into ``ImportRow``s for one resolved mapping."""
 
-    def __init__(self, resolved: ResolvedMapping, *, clear_empty: bool, stock_only: bool) -> None:
+    def __init__(
+        self,
+        resolved: ResolvedMapping,
+        *,
+        clear_empty: bool,
+        stock_only: bool,
+        decimal_mark: DecimalMark | None = None,
+    ) -> None:
         self._clear_empty = clear_empty
         self._marks: dict[int, DecimalMark] = {}
+        self._default_mark = decimal_mark
         self._columns: list[tuple[int, str, Parser, Store, bool]] = []
         for column in resolved.columns:
             kind = column.target.kind
@@ -146,10 +154,10 @@ class RowChecker:
     def _number(self, index: int, *, negative_ok: bool | None) -> Parser:
         """A number, its column's decimal mark learnt from the first value that
         shows one; ``negative_ok=None`` leaves the range to the caller."""
-        marks = self._marks
+        marks, default = self._marks, self._default_mark
 
         def parse(text: str) -> Decimal:
-            value, shown = parse_number(text, marks.get(index))
+            value, shown = parse_number(text, marks.get(index, default))
             if shown is not None:
                 marks.setdefault(index, shown)
             if negative_ok is not None:
@@ -201,7 +209,10 @@ def _category(text: str) -> tuple[str, ...]:
 
 
 def _images(text: str) -> list[str]:
-    urls = [url for url in _IMAGE_SPLIT.split(text) if url]
+    # One URL per line when the cell has lines (a URL may hold a comma), else
+    # URLs separated by commas or spaces.
+    parts = text.splitlines() if "\n" in text else _IMAGE_SPLIT.split(text)
+    urls = [url.strip() for url in parts if url.strip()]
     if len(urls) > MAX_IMAGES:
         raise _CellError(f"must hold at most {MAX_IMAGES} image URLs (got {len(urls)})")
     for url in urls:

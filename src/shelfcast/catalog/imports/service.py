@@ -314,6 +314,7 @@ def apply_rows(
         on_error=job.on_error,
         clear_empty=job.clear_empty,
         write=not job.dry_run,
+        decimal_mark=prepared.sheet.decimal_mark,
         progress=progress,
     )
     run.run(prepared.sheet.rows(on_total=on_total))
