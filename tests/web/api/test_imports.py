@@ -135,3 +135,29 @@ def test_another_accounts_import_is_not_found(
     assert other.get(f"/imports/{job['id']}").status_code == 404
     assert other.get(f"/imports/{job['id']}/errors.csv").status_code == 404
     assert other.ok("GET", "/imports") == []
+
+
+@pytest.mark.parametrize("export_format", ["csv", "xlsx"])
+def test_export_then_import_changes_nothing(api: Api, runtime: Runtime, export_format: str) -> None:
+    warehouse_id = api.warehouse("Main")
+    api.price_type("Retail")
+    api.upsert(
+        {"sku": "007", "name": "Кава", "prices": {"Retail": "12.5"}, "category": ["A", "B"]},
+        {"sku": "008", "name": "Tea", "images": ["https://x.test/1.jpg"]},
+    )
+    api.stock(("007", warehouse_id, "1.125"))
+    response = api.get("/products/export", params={"format": export_format})
+    assert response.status_code == 200, response.text
+    assert f"catalog.{export_format}" in response.headers["content-disposition"]
+    done = finished(api, runtime, upload(api, response.content, f"catalog.{export_format}").json())
+    assert (done["status"], done["unchanged"], done["created"], done["updated"]) == (
+        "succeeded",
+        2,
+        0,
+        0,
+    )
+    exported = list(
+        csv.reader(io.StringIO(api.get("/products/export").content.decode("utf-8-sig")))
+    )
+    assert exported[0][:2] == ["sku", "name"] and exported[1][0] == "007"
+    assert api.get("/products/export", params={"format": "pdf"}).status_code == 422

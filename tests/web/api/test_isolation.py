@@ -180,6 +180,12 @@ def _import_errors(other: Api, owned: Owned) -> None:
     _not_found(other.get(f"/imports/{owned.import_id}/errors.csv"))
 
 
+def _export(other: Api, owned: Owned) -> None:
+    response = other.get("/products/export")
+    assert response.status_code == 200
+    assert "Owned" not in response.content.decode("utf-8-sig")  # its own OWN-1 is "Stolen"
+
+
 WALK: dict[tuple[str, str], Callable[[Api, Owned], None]] = {
     ("GET", "/api/v1/warehouses"): _warehouses,
     ("POST", "/api/v1/warehouses"): _create_warehouse,
@@ -207,6 +213,7 @@ WALK: dict[tuple[str, str], Callable[[Api, Owned], None]] = {
     ("GET", "/api/v1/imports"): _imports,
     ("GET", "/api/v1/imports/{import_id}"): _get_import,
     ("GET", "/api/v1/imports/{import_id}/errors.csv"): _import_errors,
+    ("GET", "/api/v1/products/export"): _export,
 }
 
 

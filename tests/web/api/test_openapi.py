@@ -34,6 +34,7 @@ SPEC_ROUTES = [
     ("get", "/api/v1/feeds/{feed_id}/preview"),
     ("post", "/api/v1/imports"),
     ("get", "/api/v1/imports/{import_id}"),
+    ("get", "/api/v1/products/export"),
 ]
 
 

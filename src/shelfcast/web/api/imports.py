@@ -1,13 +1,19 @@
-"""The import API: upload a spreadsheet, follow the job, download its errors."""
+"""The import API: upload a spreadsheet, follow the job, download its errors; the export."""
 
 from __future__ import annotations
 
 import json
+import uuid
+from pathlib import Path
 from typing import Annotated
 
-from fastapi import APIRouter, BackgroundTasks, File, Form, Response, UploadFile, status
+from fastapi import APIRouter, BackgroundTasks, File, Form, Query, Response, UploadFile, status
+from fastapi.responses import FileResponse
+from sqlalchemy.orm import Session
+from starlette.background import BackgroundTask
 
 from shelfcast.catalog.imports import service as imports
+from shelfcast.catalog.imports.export import ExportFormat, write_export
 from shelfcast.catalog.imports.models import ImportMode, OnError
 from shelfcast.catalog.imports.reading import ReadOptions, Separator, TextEncoding
 from shelfcast.catalog.imports.schemas import ImportRead
@@ -129,3 +135,45 @@ def import_errors(import_id: IdPath, account: AccountDep, session: SessionDep) -
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="import-{job.id}-errors.csv"'},
     )
+
+
+@router.get(
+    "/products/export",
+    tags=["products"],
+    summary="The whole catalog as CSV or XLSX, in the layout the importer maps by itself",
+    description=(
+        "Columns: `sku`, `name`, `barcode`, `category` (levels joined by ` > `), "
+        "`description`, `brand`, `unit`, `weight`, `images` (one URL per line), then "
+        "`price:<price type>`, `stock:<warehouse>` and `custom:<key>` for each the account "
+        "has. Importing the file unedited changes nothing."
+    ),
+    response_class=FileResponse,
+    responses={200: {"content": {"text/csv": {}, ExportFormat.XLSX.media_type: {}}}},
+)
+def export_products(
+    account: AccountDep,
+    session: SessionDep,
+    runtime: RuntimeDep,
+    format: Annotated[ExportFormat, Query()] = ExportFormat.CSV,
+) -> FileResponse:
+    path = exported_file(session, account.id, runtime.settings.data_dir, format)
+    return FileResponse(
+        path,
+        media_type=format.media_type,
+        filename=f"catalog.{format}",
+        background=BackgroundTask(path.unlink, missing_ok=True),
+    )
+
+
+def exported_file(session: Session, account_id: int, data_dir: Path, format: ExportFormat) -> Path:
+    """Write the export to a file of its own under the data dir (the response
+    streams it from there, then deletes it)."""
+    folder = data_dir / "exports"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{uuid.uuid4().hex}.{format}"
+    try:
+        write_export(session, account_id, format, path)
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    return path
