@@ -20,7 +20,8 @@ class DecimalMark(StrEnum):
     POINT = "."
 
 
-_GROUP_SPACES = " \u00a0\u202f\u2009"
+_HAS_SPACE = re.compile("[ \u00a0\u202f\u2009]")
+_NUMBERISH = re.compile("[-−]?[0-9., \u00a0\u202f\u2009]+")
 _CURRENCY = re.compile(
     r"^(?:[€$£₴₽₸]|zł|грн\.?|руб\.?|р\.|[A-Z]{3}(?![A-Za-z]))\s*"
     r"|\s*(?:[€$£₴₽₸]|zł|грн\.?|руб\.?|р\.|(?<![A-Za-z])[A-Z]{3})$",
@@ -42,7 +43,10 @@ def parse_number(text: str, mark: DecimalMark | None = None) -> tuple[Decimal, D
     it showed none). ``mark`` settles ``1,234``/``1.234``. ``ValueError`` says
     what is allowed."""
     value = text.strip()
-    value = _CURRENCY.sub("", value, count=2).strip()
+    if value.isdigit():  # the common case, a million times in a big file
+        return Decimal(value), None
+    if not _NUMBERISH.fullmatch(value):
+        value = _CURRENCY.sub("", value, count=2).strip()
     negative = value[:1] in ("-", "−")
     if negative:
         value = value[1:].strip()
@@ -57,7 +61,7 @@ def parse_number(text: str, mark: DecimalMark | None = None) -> tuple[Decimal, D
 
 
 def _digits(value: str, mark: DecimalMark | None) -> tuple[str, DecimalMark | None]:
-    if any(space in value for space in _GROUP_SPACES):
+    if _HAS_SPACE.search(value):
         integer, decimal_mark, fraction = _split_last_mark(value)
         if not _SPACE_GROUPS.fullmatch(integer):
             raise ValueError(f"{_ALLOWED}; digits grouped by spaces come in threes")
