@@ -17,7 +17,7 @@ from shelfcast.feeds import service as feeds
 from shelfcast.web.runtime import Runtime
 from shelfcast.web.ui import routes as ui_routes
 from shelfcast.web.ui.rendering import PageRoute
-from tests.web.merchants import Merchant, add_feed, new_merchant
+from tests.web.merchants import Merchant, add_feed, add_import, new_merchant
 from tests.web.ui.conftest import browser_for, signed_in, token_of
 
 PARAM = re.compile(r"{(\w+)}")
@@ -47,6 +47,7 @@ def fill(path: str, merchant: Merchant) -> str:
         "product_id": merchant.product_ids[0],
         "warehouse_id": merchant.warehouse_ids[0],
         "feed_id": merchant.feed_ids[0],
+        "import_id": merchant.import_ids[0] if merchant.import_ids else 0,
     }
     for name in PARAM.findall(path):
         assert name in ids, f"no id of another account to try for {{{name}}} in {path}"
@@ -58,6 +59,7 @@ def fill(path: str, merchant: Merchant) -> str:
 def owner(runtime: Runtime) -> Merchant:
     merchant = new_merchant(runtime, name="Owner", products=2)
     add_feed(runtime, merchant)
+    add_import(runtime, merchant)
     return merchant
 
 
@@ -78,6 +80,9 @@ def test_the_ui_has_the_pages_of_the_issue(client: TestClient) -> None:
         "/settings/integrations/custom",
         "/settings/integrations/custom/files/new",
         "/settings/integrations/custom/files/{feed_id}",
+        "/imports",
+        "/imports/new",
+        "/imports/{import_id}",
     ):
         assert path in gets
 

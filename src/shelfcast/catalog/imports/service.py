@@ -22,6 +22,7 @@ from typing import BinaryIO
 from sqlalchemy.orm import Session
 
 from shelfcast.catalog import repository as catalog_repo
+from shelfcast.catalog import service as catalog
 from shelfcast.catalog.imports import repository as repo
 from shelfcast.catalog.imports.applying import Counts, ImportRun
 from shelfcast.catalog.imports.limits import DEFAULT_LIMITS
@@ -48,6 +49,8 @@ from shelfcast.catalog.imports.schemas import (
     ImportRowError,
     MissingTargets,
 )
+from shelfcast.catalog.models import CustomFieldType
+from shelfcast.catalog.schemas import CustomFieldCreate, PriceTypeCreate, WarehouseCreate
 from shelfcast.db.base import utcnow
 from shelfcast.errors import FieldError, InvalidInput, NotFound
 
@@ -364,3 +367,51 @@ def delete_upload(data_dir: Path, stored_name: str) -> None:
     path = uploads_dir(data_dir) / stored_name
     if path.parent == uploads_dir(data_dir):
         path.unlink(missing_ok=True)
+
+
+def rerun_import(
+    session: Session, account_id: int, import_id: int, on_error: OnError
+) -> ImportRead:
+    """Queue the import a checked (dry-run) job describes: same file, reading and
+    mapping, for real this time."""
+    job = repo.get_import(session, account_id, import_id)
+    if job is None:
+        raise NotFound(f"no import with id {import_id}")
+    copy = repo.add_import(
+        session,
+        Import(
+            account_id=account_id,
+            status=ImportStatus.QUEUED,
+            mode=job.mode,
+            on_error=on_error,
+            dry_run=False,
+            clear_empty=job.clear_empty,
+            file_name=job.file_name,
+            stored_name=job.stored_name,
+            reading=job.reading,
+            mapping=job.mapping,
+            errors=[],
+        ),
+    )
+    return import_read(copy)
+
+
+def create_definitions(
+    session: Session, account_id: int, missing: MissingTargets, currency: str
+) -> None:
+    """Create what a mapping names and the account lacks, in one go: price types
+    (in ``currency``), warehouses, and text custom fields."""
+    for name in missing.price_types:
+        catalog.create_price_type(
+            session, account_id, PriceTypeCreate(name=name, currency=currency)
+        )
+    for name in missing.warehouses:
+        catalog.create_warehouse(session, account_id, WarehouseCreate(name=name))
+    for key in missing.custom_fields:
+        catalog.create_custom_field(
+            session,
+            account_id,
+            CustomFieldCreate(
+                key=key, label=key.replace("_", " ").capitalize(), type=CustomFieldType.TEXT
+            ),
+        )
