@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from shelfcast.accounts.models import Account
-from shelfcast.catalog.imports import service
+from shelfcast.catalog.imports import jobs, service
 from shelfcast.catalog.imports.schemas import ImportRead
 from shelfcast.catalog.imports.service import ImportChoices
 
@@ -23,13 +23,13 @@ def import_file(
     job = service.create_import(
         session, account.id, data_dir, stored, "upload", ImportChoices(**choices)
     )
-    prepared = service.prepare_run(session, data_dir, job.id)
+    prepared = jobs.prepare_run(session, data_dir, job.id)
     nested = session.begin_nested()
-    run = service.apply_rows(session, prepared)
-    if service.applies(run):
+    run = jobs.apply_rows(session, prepared)
+    if jobs.applies(run):
         nested.commit()
     else:
         nested.rollback()
-    service.finish(session, job.id, run, None)
+    jobs.finish(session, job.id, run, None)
     session.expire_all()
     return service.get_import(session, account.id, job.id)

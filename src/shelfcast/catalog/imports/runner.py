@@ -19,7 +19,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from shelfcast.catalog.imports import service
+from shelfcast.catalog.imports import jobs
 from shelfcast.catalog.imports.applying import Counts, ImportRun
 from shelfcast.catalog.imports.schemas import ImportRead
 from shelfcast.db.session import transaction
@@ -75,10 +75,10 @@ def execute_import(
     live = live or LiveProgress()
     try:
         with transaction(writes) as session:
-            prepared = service.prepare_run(session, data_dir, import_id)
+            prepared = jobs.prepare_run(session, data_dir, import_id)
     except ShelfcastError as problem:
         with transaction(writes) as session:
-            service.finish(session, import_id, None, str(problem))
+            jobs.finish(session, import_id, None, str(problem))
         return Outcome(0, None, False, str(problem))
     live.started = time.monotonic()
 
@@ -96,8 +96,8 @@ def execute_import(
     factory = sessions if prepared.job.dry_run else writes
     with factory() as session:
         try:
-            run = service.apply_rows(session, prepared, progress, total)
-            applied = service.applies(run)
+            run = jobs.apply_rows(session, prepared, progress, total)
+            applied = jobs.applies(run)
             if applied:
                 session.commit()
             else:
@@ -110,7 +110,7 @@ def execute_import(
             log.exception("import %s failed", import_id)
             failure = "an unexpected error stopped the import; nothing was imported"
     with transaction(writes) as session:
-        service.finish(session, import_id, run, failure)
+        jobs.finish(session, import_id, run, failure)
     return Outcome(prepared.account_id, run, applied and failure is None, failure)
 
 

@@ -14,7 +14,6 @@ import csv
 import io
 import itertools
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
@@ -24,12 +23,10 @@ from sqlalchemy.orm import Session
 from shelfcast.catalog import repository as catalog_repo
 from shelfcast.catalog import service as catalog
 from shelfcast.catalog.imports import repository as repo
-from shelfcast.catalog.imports.applying import Counts, ImportRun
 from shelfcast.catalog.imports.limits import DEFAULT_LIMITS
 from shelfcast.catalog.imports.mapping import (
     AccountDefinitions,
     Missing,
-    ResolvedMapping,
     header_signature,
     propose_mapping,
     resolve_mapping,
@@ -37,9 +34,7 @@ from shelfcast.catalog.imports.mapping import (
 from shelfcast.catalog.imports.models import Import, ImportMode, ImportStatus, OnError
 from shelfcast.catalog.imports.reading import (
     ReadOptions,
-    Separator,
     Spreadsheet,
-    TextEncoding,
     open_spreadsheet,
 )
 from shelfcast.catalog.imports.schemas import (
@@ -51,7 +46,6 @@ from shelfcast.catalog.imports.schemas import (
 )
 from shelfcast.catalog.models import CustomFieldType
 from shelfcast.catalog.schemas import CustomFieldCreate, PriceTypeCreate, WarehouseCreate
-from shelfcast.db.base import utcnow
 from shelfcast.errors import FieldError, InvalidInput, NotFound
 
 PREVIEW_ROWS = 10
@@ -101,7 +95,7 @@ def copy_upload(data_dir: Path, path: Path) -> str:
         return save_upload(data_dir, source)
 
 
-def _definitions(session: Session, account_id: int) -> AccountDefinitions:
+def definitions(session: Session, account_id: int) -> AccountDefinitions:
     return AccountDefinitions(
         {p.name: p.id for p in catalog_repo.list_price_types(session, account_id)},
         {w.name: w.id for w in catalog_repo.list_warehouses(session, account_id)},
@@ -140,7 +134,7 @@ def preview(
     """How the file reads, the mapping to propose (the one confirmed before for
     these headers, else one from the headers) and the first rows."""
     sheet = open_spreadsheet(uploads_dir(data_dir) / stored_name, reading)
-    known = _definitions(session, account_id)
+    known = definitions(session, account_id)
     remembered = repo.remembered_mapping(session, account_id, header_signature(sheet.headers))
     chosen = mapping or remembered or propose_mapping(sheet.headers, known)
     try:
@@ -170,7 +164,7 @@ def create_import(
     the merchant gave, and queue the job. Targets the account lacks are an
     ``InvalidInput`` at ``mapping`` that names them all."""
     sheet = open_spreadsheet(uploads_dir(data_dir) / stored_name, choices.reading)
-    known = _definitions(session, account_id)
+    known = definitions(session, account_id)
     signature = header_signature(sheet.headers)
     mapping = (
         choices.mapping
@@ -178,7 +172,7 @@ def create_import(
         or propose_mapping(sheet.headers, known)
     )
     resolved = resolve_mapping(sheet.headers, mapping, known)
-    _refuse_missing(resolved.missing)
+    refuse_missing(resolved.missing)
     if choices.mapping is not None:
         repo.remember_mapping(session, account_id, signature, resolved.mapping)
     job = repo.add_import(
@@ -200,7 +194,7 @@ def create_import(
     return import_read(job)
 
 
-def _refuse_missing(missing: Missing) -> None:
+def refuse_missing(missing: Missing) -> None:
     if not missing:
         return
     parts = [
@@ -268,99 +262,6 @@ def import_read(job: Import) -> ImportRead:
         started_at=job.started_at,
         finished_at=job.finished_at,
     )
-
-
-# --- running a job (the worker thread or the command line owns the transactions) ---------
-
-
-@dataclass(frozen=True)
-class PreparedImport:
-    job: ImportRead
-    account_id: int
-    sheet: Spreadsheet
-    resolved: ResolvedMapping
-
-
-def prepare_run(session: Session, data_dir: Path, import_id: int) -> PreparedImport:
-    """Mark a queued job running and open its file again, as it was read."""
-    job = repo.get_import_any_account(session, import_id)
-    if job is None:
-        raise NotFound(f"no import with id {import_id}")
-    reading = ImportReading(**job.reading)
-    options = ReadOptions(
-        sheet=reading.sheet,
-        header_row=reading.header_row,
-        separator=None if reading.separator is None else Separator(reading.separator),
-        encoding=None if reading.encoding is None else TextEncoding(reading.encoding),
-    )
-    sheet = open_spreadsheet(uploads_dir(data_dir) / job.stored_name, options)
-    resolved = resolve_mapping(sheet.headers, job.mapping, _definitions(session, job.account_id))
-    _refuse_missing(resolved.missing)
-    repo.set_import(session, import_id, status=ImportStatus.RUNNING, started_at=utcnow())
-    return PreparedImport(import_read(job), job.account_id, sheet, resolved)
-
-
-def apply_rows(
-    session: Session,
-    prepared: PreparedImport,
-    progress: Callable[[Counts], None] | None = None,
-    on_total: Callable[[int], None] | None = None,
-) -> ImportRun:
-    """Check (and unless a dry run, write) every row; the caller commits when
-    ``applies(run)`` and rolls back otherwise."""
-    job = prepared.job
-    run = ImportRun(
-        session,
-        prepared.account_id,
-        prepared.resolved,
-        mode=job.mode,
-        on_error=job.on_error,
-        clear_empty=job.clear_empty,
-        write=not job.dry_run,
-        decimal_mark=prepared.sheet.decimal_mark,
-        progress=progress,
-    )
-    run.run(prepared.sheet.rows(on_total=on_total))
-    return run
-
-
-def applies(run: ImportRun) -> bool:
-    """Whether the run's writes are to be committed."""
-    return run.write and (run.on_error is OnError.SKIP or run.counts.error_count == 0)
-
-
-def finish(session: Session, import_id: int, run: ImportRun | None, failure: str | None) -> None:
-    """Record the outcome (in a transaction of its own, after the data's)."""
-    values: dict[str, object] = {"finished_at": utcnow()}
-    if run is not None:
-        counts = run.counts
-        values.update(
-            rows_total=counts.rows_done,
-            rows_done=counts.rows_done,
-            created=counts.created,
-            updated=counts.updated,
-            unchanged=counts.unchanged,
-            skipped=counts.skipped,
-            error_count=counts.error_count,
-            errors=[
-                {"row": e.row, "column": e.column, "value": e.value, "message": e.message}
-                for e in counts.errors
-            ],
-        )
-        if not run.write:
-            values["status"] = ImportStatus.VALIDATED
-        elif applies(run):
-            values["status"] = ImportStatus.SUCCEEDED
-        else:
-            values["status"] = ImportStatus.FAILED
-            failure = failure or (
-                f"{counts.error_count} rows have errors, so nothing was imported; fix them "
-                "and upload again, or import the valid rows only (skip rows with errors)"
-            )
-    if failure is not None:
-        values["status"] = ImportStatus.FAILED
-    values["message"] = failure
-    repo.set_import(session, import_id, **values)
 
 
 def delete_upload(data_dir: Path, stored_name: str) -> None:
