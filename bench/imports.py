@@ -113,6 +113,7 @@ def run(rows: int, file_format: str, work_dir: Path) -> dict[str, Any]:
             )  # fmt: skip
         outcome = execute_import(database.sessions, database.writes, settings.data_dir, job.id)
         imported = time.perf_counter() - started
+        import_peak = peak_rss_mb()  # before the feed build, which has its own figures
         builder = FeedBuilder(
             database.engine, database.sessions, database.writes, FileStore(settings.data_dir)
         )
@@ -137,6 +138,7 @@ def run(rows: int, file_format: str, work_dir: Path) -> dict[str, Any]:
             "cpu_s": cpu,
             "rows_per_cpu_s": rows / cpu,
             "peak_rss_mb": peak_rss_mb(),
+            "peak_rss_import_only_mb": import_peak,
             "baseline_rss_mb": baseline,
         }
     finally:

@@ -232,30 +232,15 @@ class ImportRun:
         )
 
     def _write_values(self, writes: _Writes) -> None:
-        session, account_id = self.session, self.account_id
-        upsert = {
-            "prices": (catalog_repo.upsert_prices, "price_type_id", "amount"),
-            "stock": (catalog_repo.upsert_stock, "warehouse_id", "quantity"),
-            "custom": (catalog_repo.upsert_custom_values, "custom_field_id", "value"),
-        }
-        for table, (write, key_column, value_column) in upsert.items():
-            write(
-                session,
-                [
-                    {
-                        "account_id": account_id,
-                        "product_id": pid,
-                        key_column: key,
-                        value_column: value,
-                    }
-                    for pid, key, value in writes.upserts[table]
-                ],
-            )
+        session = self.session
+        tables = {"prices": "prices", "stock": "stock_levels", "custom": "custom_field_values"}
+        for kind, table in tables.items():
+            repo.upsert_keyed(session, table, self.account_id, writes.upserts[kind])
             by_key: dict[int, list[int]] = {}
-            for pid, key in writes.deletes[table]:
+            for pid, key in writes.deletes[kind]:
                 by_key.setdefault(key, []).append(pid)
             for key, product_ids in by_key.items():
-                _DELETES[table](session, product_ids, key)
+                _DELETES[kind](session, product_ids, key)
 
 
 _DELETES: dict[str, Callable[[Session, list[int], int], None]] = {

@@ -22,6 +22,7 @@ from shelfcast.catalog.models import (
 )
 from shelfcast.catalog.repository import chunks
 from shelfcast.db.base import utcnow
+from shelfcast.db.types import to_units
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +99,38 @@ def stored_values(
         for product_id, key, value in rows:
             found[(product_id, key)] = value
     return found
+
+
+_UPSERTS = {
+    # table: (key column, value column, value is a FixedDecimal)
+    "prices": ("price_type_id", "amount", True),
+    "stock_levels": ("warehouse_id", "quantity", True),
+    "custom_field_values": ("custom_field_id", "value", False),
+}
+
+
+def upsert_keyed(
+    session: Session, table: str, account_id: int, rows: Sequence[tuple[int, int, Any]]
+) -> None:
+    """``INSERT ... ON CONFLICT DO UPDATE`` of (product id, key, value) rows of
+    prices, stock levels or custom values, straight to the driver's
+    executemany: the import writes up to millions of them, and SQLAlchemy's
+    per-row parameter processing cost more than SQLite's own work. Amounts
+    and quantities are converted to stored units here (``db.types``)."""
+    if not rows:
+        return
+    key, value, fixed = _UPSERTS[table]
+    mark = "?" if session.get_bind().dialect.paramstyle == "qmark" else "%s"
+    sql = (
+        f"INSERT INTO {table} (product_id, {key}, account_id, {value}) "
+        f"VALUES ({mark}, {mark}, {mark}, {mark}) "
+        f"ON CONFLICT (product_id, {key}) DO UPDATE SET {value} = excluded.{value}"
+    )
+    params = [
+        (product_id, ref, account_id, to_units(amount) if fixed else amount)
+        for product_id, ref, amount in rows
+    ]
+    session.connection().exec_driver_sql(sql, params)
 
 
 def delete_stock(session: Session, product_ids: Sequence[int], warehouse_id: int) -> None:

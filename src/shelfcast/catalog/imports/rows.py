@@ -7,6 +7,7 @@ cell means "keep the stored value" unless the import clears empty cells.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -26,6 +27,8 @@ from shelfcast.catalog.products import CATEGORY_PATH_LENGTH, MAX_CATEGORY_DEPTH,
 from shelfcast.catalog.rules import (
     BARCODE_LENGTH,
     BRAND_LENGTH,
+    DECIMAL_LIMIT,
+    DECIMAL_PLACES,
     LONG_TEXT_LENGTH,
     NAME_LENGTH,
     PRODUCT_NAME_LENGTH,
@@ -160,7 +163,7 @@ class RowChecker:
             value, shown = parse_number(text, marks.get(index, default))
             if shown is not None:
                 marks.setdefault(index, shown)
-            if negative_ok is not None:
+            if negative_ok is not None and not _plainly_fine(value, negative_ok):
                 problem = decimal_problem(value, negative_ok=negative_ok)
                 if problem:
                     raise _CellError(problem)
@@ -173,6 +176,18 @@ class RowChecker:
             return lambda text: custom_value(custom_type, text)
         number = self._number(index, negative_ok=None)
         return lambda text: custom_value(custom_type, number(text))
+
+
+def _plainly_fine(value: Decimal, negative_ok: bool) -> bool:
+    """The common case, decided without ``decimal_problem``'s exact normalising:
+    at most ``DECIMAL_PLACES`` places as written, in range, sign allowed."""
+    exponent = value.as_tuple().exponent
+    return (
+        isinstance(exponent, int)
+        and exponent >= -DECIMAL_PLACES
+        and (negative_ok or value >= 0)
+        and -DECIMAL_LIMIT < value < DECIMAL_LIMIT
+    )
 
 
 def _text_parser(name: str) -> Parser:
@@ -192,6 +207,7 @@ def _text_parser(name: str) -> Parser:
     return parse
 
 
+@functools.lru_cache(maxsize=4096)  # a catalog names the same few categories again and again
 def _category(text: str) -> tuple[str, ...]:
     separator = " > " if " > " in text else "/"
     path = tuple(part.strip() for part in text.split(separator))
