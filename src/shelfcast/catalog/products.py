@@ -241,7 +241,7 @@ def upsert_products(session: Session, account_id: int, body: ProductsUpsert) -> 
     repo.lock_account(session, account_id)
     existing = repo.product_ids_by_sku(session, account_id, [p.sku for p in products])
     repo.bump_catalog_version(session, account_id)
-    category_ids = _ensure_categories(
+    category_ids = ensure_categories(
         session, account_id, [p.category for p in products if p.category is not None]
     )
     now = utcnow()
@@ -273,7 +273,7 @@ def upsert_products(session: Session, account_id: int, body: ProductsUpsert) -> 
     return UpsertResult(created=len(new_rows), updated=len(changed_rows))
 
 
-def _ensure_categories(
+def ensure_categories(
     session: Session, account_id: int, paths: list[tuple[str, ...]]
 ) -> dict[tuple[str, ...], int]:
     """The id of every path (and prefix), creating missing nodes one level at a time."""

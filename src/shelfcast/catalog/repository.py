@@ -12,11 +12,12 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from sqlalchemy import (
     ColumnElement,
     Select,
+    Table,
     any_,
     bindparam,
     delete,
@@ -71,10 +72,16 @@ def _among(
 
 
 def _upsert_insert(session: Session, model: type[Any]) -> sqlite.Insert | postgresql.Insert:
-    """An INSERT that can take ``ON CONFLICT DO UPDATE``, for the session's database."""
+    """An INSERT that can take ``ON CONFLICT DO UPDATE``, for the session's database.
+
+    On the model's table, not the model: a Core executemany, several times
+    faster than the ORM's bulk path for the same rows (nothing here needs the
+    identity map, which these writes bypass anyway).
+    """
+    table = model.__table__
     if session.get_bind().dialect.name == "postgresql":
-        return postgresql.insert(model)
-    return sqlite.insert(model)
+        return postgresql.insert(table)
+    return sqlite.insert(table)
 
 
 def lock_account(session: Session, account_id: int) -> None:
@@ -222,7 +229,8 @@ def insert_products(session: Session, rows: Sequence[Mapping[str, Any]]) -> dict
     """Insert products (every dict with the same keys); answers their ids by sku."""
     if not rows:
         return {}
-    result = session.execute(insert(Product).returning(Product.sku, Product.id), rows)
+    table = cast(Table, Product.__table__)
+    result = session.execute(insert(table).returning(table.c.sku, table.c.id), rows)
     return dict(result.all())
 
 
@@ -245,7 +253,7 @@ def delete_images(session: Session, product_ids: Sequence[int]) -> None:
 
 def insert_images(session: Session, rows: Sequence[Mapping[str, Any]]) -> None:
     if rows:
-        session.execute(insert(ProductImage), rows)
+        session.execute(insert(cast(Table, ProductImage.__table__)), rows)
 
 
 def upsert_prices(session: Session, rows: Sequence[Mapping[str, Any]]) -> None:

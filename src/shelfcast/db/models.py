@@ -1,6 +1,7 @@
 """Every table, imported in one place so metadata is complete for Alembic and tests."""
 
 from shelfcast.accounts.models import Account, ApiKey, User
+from shelfcast.catalog.imports.models import Import, ImportMapping
 from shelfcast.catalog.models import (
     Category,
     CustomField,
@@ -30,6 +31,8 @@ __all__ = [
     "FeedLink",
     "FeedWarehouse",
     "Fetch",
+    "Import",
+    "ImportMapping",
     "Integration",
     "Price",
     "PriceType",

@@ -29,6 +29,7 @@ class Owned:
     product_id: int
     feed: dict[str, Any]
     custom_field_id: int
+    import_id: int
 
 
 def _not_found(response: Any) -> None:
@@ -185,6 +186,34 @@ def _preview(other: Api, owned: Owned) -> None:
     _not_found(other.get(f"/feeds/{owned.feed['id']}/preview"))
 
 
+def _create_import(other: Api, owned: Owned) -> None:
+    # The owner's sku and warehouse name: the import lands in the other account only.
+    files = {"file": ("x.csv", b"sku,name,stock:Main\nOWN-1,Stolen,1\n")}
+    response = other.request("POST", "/imports", files=files)
+    assert response.status_code == 202, response.text
+    assert response.json()["id"] != owned.import_id
+
+
+def _imports(other: Api, owned: Owned) -> None:
+    response = other.get("/imports")
+    assert response.status_code == 200
+    assert owned.import_id not in [i["id"] for i in response.json()]
+
+
+def _get_import(other: Api, owned: Owned) -> None:
+    _not_found(other.get(f"/imports/{owned.import_id}"))
+
+
+def _import_errors(other: Api, owned: Owned) -> None:
+    _not_found(other.get(f"/imports/{owned.import_id}/errors.csv"))
+
+
+def _export(other: Api, owned: Owned) -> None:
+    response = other.get("/products/export")
+    assert response.status_code == 200
+    assert "Owned" not in response.content.decode("utf-8-sig")  # its own OWN-1 is "Stolen"
+
+
 WALK: dict[tuple[str, str], Callable[[Api, Owned], None]] = {
     ("GET", "/api/v1/warehouses"): _warehouses,
     ("POST", "/api/v1/warehouses"): _create_warehouse,
@@ -214,6 +243,11 @@ WALK: dict[tuple[str, str], Callable[[Api, Owned], None]] = {
     ("DELETE", "/api/v1/feeds/{feed_id}"): _delete_feed,
     ("POST", "/api/v1/feeds/{feed_id}/rotate-link"): _rotate_link,
     ("GET", "/api/v1/feeds/{feed_id}/preview"): _preview,
+    ("POST", "/api/v1/imports"): _create_import,
+    ("GET", "/api/v1/imports"): _imports,
+    ("GET", "/api/v1/imports/{import_id}"): _get_import,
+    ("GET", "/api/v1/imports/{import_id}/errors.csv"): _import_errors,
+    ("GET", "/api/v1/products/export"): _export,
 }
 
 
@@ -237,8 +271,14 @@ def owned(client: TestClient, runtime: Runtime, account: ApiAccount) -> Owned:
     api.stock(("OWN-1", warehouse_id, "7"))
     api.ok("PATCH", "/integration", {"enabled": True})
     feed = api.feed([warehouse_id])
+    files = {"file": ("mine.csv", b"sku,name\nOWN-2,Mine\n")}
+    upload = api.request("POST", "/imports", files=files, data={"dry_run": "true"})
+    assert upload.status_code == 202, upload.text
+    runtime.imports.wait_idle()
     product_id = api.product_by_sku("OWN-1")["id"]
-    return Owned(api, warehouse_id, price_type_id, product_id, feed, custom_field_id)
+    return Owned(
+        api, warehouse_id, price_type_id, product_id, feed, custom_field_id, upload.json()["id"]
+    )
 
 
 def _snapshot(owned: Owned) -> dict[str, Any]:
@@ -268,6 +308,7 @@ def test_a_second_account_reaches_nothing_of_the_first(
             attempt(other, owned)
         except AssertionError as error:
             raise AssertionError(f"{method} {path}: {error}") from error
+    runtime.imports.wait_idle()
     runtime.builder.wait_idle()
     # The owner's data, feed and link are exactly as they were.
     assert _snapshot(owned) == before

@@ -39,6 +39,9 @@ SPEC_ROUTES = [
     ("patch", "/api/v1/custom-fields/{field_id}"),
     ("delete", "/api/v1/custom-fields/{field_id}"),
     ("delete", "/api/v1/warehouses/{warehouse_id}"),
+    ("post", "/api/v1/imports"),
+    ("get", "/api/v1/imports/{import_id}"),
+    ("get", "/api/v1/products/export"),
 ]
 
 
@@ -120,3 +123,21 @@ def test_the_docs_pages_answer(client: TestClient) -> None:
     assert "text/html" in docs.headers["content-type"]
     assert "/api/v1/openapi.json" in docs.text
     assert client.get("/api/v1/redoc").status_code == 200
+
+
+def test_the_import_shapes_are_documented(document: dict[str, Any]) -> None:
+    schemas = document["components"]["schemas"]
+    job = schemas["ImportRead"]["properties"]
+    for field in ("id", "status", "rows_total", "rows_done", "created", "updated"):
+        assert field in job, field
+    for field in ("unchanged", "skipped", "errors", "mapping"):
+        assert field in job, field
+    assert {"row", "column", "message"} <= set(schemas["ImportRowError"]["properties"])
+    upload = document["paths"]["/api/v1/imports"]["post"]["requestBody"]["content"]
+    [form] = upload.values()
+    fields = form["schema"]
+    if "$ref" in fields:
+        fields = schemas[fields["$ref"].rsplit("/", 1)[-1]]
+    for name in ("file", "mapping", "mode", "dry_run", "on_error", "sheet", "header_row"):
+        assert name in fields["properties"], name
+    assert {"separator", "encoding"} <= set(fields["properties"])

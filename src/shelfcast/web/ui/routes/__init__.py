@@ -4,6 +4,7 @@ from fastapi import APIRouter
 
 from shelfcast.web.ui.routes import (
     definitions,
+    imports,
     integration,
     inventory,
     product_edit,
@@ -19,3 +20,4 @@ router.include_router(stock.router)
 router.include_router(inventory.router)
 router.include_router(integration.router)
 router.include_router(definitions.router)
+router.include_router(imports.router)
