@@ -43,10 +43,10 @@ from shelfcast.catalog.rules import (
 _IMAGE_SPLIT = re.compile(r"[\s,]+")
 _TEXT_RULES: dict[str, tuple[int, bool]] = {
     ProductField.SKU: (SKU_LENGTH, False),
-    ProductField.NAME: (PRODUCT_NAME_LENGTH, False),
-    ProductField.BARCODE: (BARCODE_LENGTH, False),
-    ProductField.BRAND: (BRAND_LENGTH, False),
-    ProductField.UNIT: (UNIT_LENGTH, False),
+    ProductField.NAME: (PRODUCT_NAME_LENGTH, True),
+    ProductField.BARCODE: (BARCODE_LENGTH, True),
+    ProductField.BRAND: (BRAND_LENGTH, True),
+    ProductField.UNIT: (UNIT_LENGTH, True),
     ProductField.DESCRIPTION: (LONG_TEXT_LENGTH, True),
 }
 _IDENTIFIERS = frozenset({ProductField.SKU, ProductField.BARCODE})
@@ -191,7 +191,7 @@ def _plainly_fine(value: Decimal, negative_ok: bool) -> bool:
 
 
 def _text_parser(name: str) -> Parser:
-    max_length, multiline = _TEXT_RULES[name]
+    max_length, free_text = _TEXT_RULES[name]
     identifier = name in _IDENTIFIERS
 
     def parse(text: str) -> str:
@@ -199,7 +199,7 @@ def _text_parser(name: str) -> Parser:
             text, lost = exact_digits(text)
             if lost:
                 raise _CellError(_LOST_DIGITS)
-        problem = text_problem(text, max_length, multiline=multiline)
+        problem = text_problem(text, max_length, free_text=free_text)
         if problem:
             raise _CellError(problem)
         return text
