@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, BinaryIO, TypeAlias
@@ -25,9 +25,24 @@ from typing import Any, BinaryIO, TypeAlias
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from shelfcast.render.errors import InvalidValue, RenderError
-from shelfcast.render.spec import CellFormat, Column, ColumnSource, FeedSpec, FileType
-from shelfcast.render.values import CellConverter, cell_converters, format_decimal
+from shelfcast.render.csv_text import FORMULA_PREFIX, FORMULA_START, LINE_BREAK, csv_text
+from shelfcast.render.errors import InvalidValue, RenderError, UnencodableText
+from shelfcast.render.spec import (
+    CellFormat,
+    Column,
+    ColumnSource,
+    DecimalSeparator,
+    FeedSpec,
+    FileType,
+    LineBreaks,
+    StockRules,
+)
+from shelfcast.render.values import (
+    CellConverter,
+    cell_converters,
+    format_decimal,
+    warehouse_rules,
+)
 from shelfcast.render.writers._common import wrong_width
 from shelfcast.render.writers.csv import CsvWriter
 
@@ -63,15 +78,17 @@ def write_csv_batches(
 
     The bytes are those :func:`~shelfcast.render.render_feed` writes for
     ``spec`` from the same values: the empty lines and the header on line
-    ``spec.header_row``, then one line per row, UTF-8, CRLF line ends, a field
-    quoted only when it holds the separator, a quote or a line break (quotes
-    doubled), and a row whose only field is empty written as ``""``.
+    ``spec.header_row``, then one line per row in the file's encoding, CRLF
+    line ends, a field quoted only when it holds the separator, a quote or a
+    line break (quotes doubled), and a row whose only field is empty written as
+    ``""``; the CSV options and the stock rules of ``spec`` applied alike.
 
     Each batch holds one column per ``spec.columns`` entry, in order, with the
     raw values the row path would get:
 
     - TEXT columns: strings (``string``/``large_string``); null is an empty cell.
-    - QUANTITY, NUMBER and PRICE columns: ``int64`` fixed-point numbers, the
+    - QUANTITY, WAREHOUSE_QUANTITY, AVAILABILITY, NUMBER and PRICE columns:
+      ``int64`` fixed-point numbers, the
       value being ``units * 10**-scale`` (``scale`` 0: whole numbers), or
       strings parsed as the row path parses them (a blank string is an empty
       cell, a non-number raises :class:`~shelfcast.render.errors.InvalidValue`
@@ -93,7 +110,7 @@ def write_csv_batches(
 
     dialect = _Dialect.of(spec)
     columns = [
-        _ColumnWriter.of(column, position, dialect, scale)
+        _ColumnWriter.of(spec, column, position, dialect, scale)
         for position, column in enumerate(spec.columns)
     ]
     rows = 0
@@ -115,6 +132,11 @@ class _Dialect:
     needs_quotes: re.Pattern[str]
     special_bytes: tuple[bytes, ...]  # the characters of needs_quotes, encoded
     single_field: bool  # one column: an empty field is written as ""
+    text: Callable[[str], str]  # the CSV options' text of a constant or label
+    line_breaks_to_space: bool
+    formula_protection: bool
+    decimal_comma: bool
+    codec: str | None  # None: UTF-8, which holds every character
 
     @classmethod
     def of(cls, spec: FeedSpec) -> _Dialect:
@@ -127,6 +149,11 @@ class _Dialect:
             needs_quotes=re.compile(f"[{''.join(special)}]"),
             special_bytes=tuple(char.encode() for char in special),
             single_field=len(spec.columns) == 1,
+            text=csv_text(spec),
+            line_breaks_to_space=spec.line_breaks is LineBreaks.SPACE,
+            formula_protection=spec.formula_protection,
+            decimal_comma=spec.decimal_separator is DecimalSeparator.COMMA,
+            codec=None if spec.encoding.holds_everything else spec.encoding.value,
         )
 
     def _any_needs_quotes(self, texts: pa.Array) -> bool:
@@ -140,12 +167,32 @@ class _Dialect:
         return any(char in data for char in self.special_bytes)
 
     def field(self, text: str) -> str:
-        """One field as the ``csv`` module writes it (for the constants)."""
+        """One text field as the ``csv`` module writes it (for constants and labels)."""
+        text = self.text(text)
         if self.needs_quotes.search(text):
             return _QUOTE + text.replace(_QUOTE, _QUOTE * 2) + _QUOTE
         if self.single_field and not text:
             return _QUOTE * 2
         return text
+
+    def text_fields(self, texts: pa.Array) -> pa.Array:
+        """A column of texts (no nulls) with the CSV options applied, as fields:
+        line breaks to spaces, then the formula prefix (``csv_text``'s order)."""
+        if self.line_breaks_to_space and pc.any(pc.match_substring_regex(texts, LINE_BREAK)).as_py():
+            texts = pc.replace_substring_regex(texts, LINE_BREAK, " ")
+        if self.formula_protection:
+            formula = pc.match_substring_regex(texts, FORMULA_START)
+            if pc.any(formula).as_py():
+                prefixed = pc.binary_join_element_wise(_text(FORMULA_PREFIX), texts, _text(""))
+                texts = pc.if_else(formula, prefixed, texts)
+        return self.fields(texts, may_need_quotes=True)
+
+    def number_fields(self, texts: pa.Array) -> pa.Array:
+        """A column of plain numbers' texts (no nulls) as fields, in the decimal mark."""
+        if self.decimal_comma:
+            # A comma may now be the separator: such a field needs its quotes.
+            return self.fields(pc.replace_substring(texts, ".", ","), may_need_quotes=True)
+        return self.fields(texts, may_need_quotes=False)
 
     def fields(self, texts: pa.Array, *, may_need_quotes: bool) -> pa.Array:
         """The same for a column of texts (no nulls); numbers never need quotes."""
@@ -182,37 +229,97 @@ class _ColumnWriter:
     scale: int
     converter: CellConverter  # the row path's converter, for values off the fast path
     constant: str | None  # the finished field of a CUSTOM_VALUE column
+    rules: StockRules  # what shapes a quantity (and decides availability) of this column
+    shaping: _UnitShaping | None  # the rules in units; None: off the kernels' domain
+    labels: dict[str, str]  # an AVAILABILITY column's labels -> their finished fields
+    out_of_stock: str  # the finished fields of the two labels
+    in_stock: str
 
     @classmethod
-    def of(cls, column: Column, position: int, dialect: _Dialect, scale: int) -> _ColumnWriter:
-        converter = cell_converters([column])[0]
+    def of(
+        cls, spec: FeedSpec, column: Column, position: int, dialect: _Dialect, scale: int
+    ) -> _ColumnWriter:
+        labels = spec.availability_labels
+        converter = cell_converters([column], stock=spec.stock, labels=labels)[0]
         constant = None
         if column.source is ColumnSource.CUSTOM_VALUE:
             constant = dialect.field(str(converter(None)))
-        return cls(column, position, dialect, scale, converter, constant)
+        rules = spec.stock
+        if column.cell_format is CellFormat.WAREHOUSE_QUANTITY:
+            rules = warehouse_rules(spec.stock)
+        finished = {
+            label: dialect.field(label) for label in (labels.out_of_stock, labels.in_stock)
+        }
+        shapes = column.cell_format in _QUANTITIES or column.cell_format is CellFormat.AVAILABILITY
+        shaping = _UnitShaping.of(rules if shapes else StockRules(), scale)
+        return cls(
+            column,
+            position,
+            dialect,
+            scale,
+            converter,
+            constant,
+            rules,
+            shaping,
+            finished,
+            finished[labels.out_of_stock],
+            finished[labels.in_stock],
+        )
 
     def fields(self, values: pa.Array, problems: list[_Problem]) -> Field:
         if self.constant is not None:
             return self.constant
         value_type = values.type
-        if pa.types.is_null(value_type):
-            return self.dialect.field("")
-        is_text = pa.types.is_string(value_type) or pa.types.is_large_string(value_type)
         cell_format = self.column.cell_format
+        if pa.types.is_null(value_type):
+            return self.dialect.field(str(self.converter(None)))
+        is_text = pa.types.is_string(value_type) or pa.types.is_large_string(value_type)
         if cell_format is CellFormat.TEXT:
             if not is_text:
                 raise self._unsupported(value_type)
             texts = values.cast(_TEXT)
             if values.null_count:
                 texts = texts.fill_null(_text(""))
-            return self.dialect.fields(texts, may_need_quotes=True)
+            return self.dialect.text_fields(texts)
+        if not (is_text or pa.types.is_int64(value_type)):
+            raise self._unsupported(value_type)
+        if cell_format is CellFormat.AVAILABILITY:
+            return self._availability(values, is_text, problems)
         if is_text:
             texts = self._numbers_from_text(values.cast(_TEXT), problems)
-        elif pa.types.is_int64(value_type):
-            texts = self._numbers_from_units(values, problems)
         else:
-            raise self._unsupported(value_type)
-        return self.dialect.fields(texts, may_need_quotes=False)
+            texts = self._numbers_from_units(values, problems)
+        return self.dialect.number_fields(texts)
+
+    def _fast_units(self, units: pa.Array) -> pa.Array:
+        """Where the kernels compute the value (null included: an empty cell)."""
+        if self.shaping is None:
+            return pc.is_null(units)
+        return pc.fill_null(
+            pc.and_(pc.greater_equal(units, -_FAST_UNITS), pc.less_equal(units, _FAST_UNITS)),
+            True,
+        )
+
+    def _availability(self, values: pa.Array, is_text: bool, problems: list[_Problem]) -> Field:
+        """The label fields by the published quantity; text values go the row path's way."""
+        if is_text:
+            fast = pa.array([False] * len(values))
+            fields = pa.array([self.out_of_stock] * len(values), _TEXT)
+        else:
+            fast = self._fast_units(values)
+            in_range = values if pc.all(fast).as_py() else pc.if_else(fast, values, 0)
+            published = self.shaping.apply(in_range) if self.shaping else in_range
+            listed = pc.fill_null(pc.greater(published, 0), False)
+            fields = pc.if_else(listed, _text(self.in_stock), _text(self.out_of_stock))
+        slow = pc.invert(fast)
+        if pc.any(slow).as_py():
+            raws = pc.filter(values, slow).to_pylist()
+            if not is_text:
+                raws = [Decimal(int(value)).scaleb(-self.scale) for value in raws]
+            labels = self._converted(raws, slow, problems).to_pylist()
+            finished = pa.array([self.labels.get(label, "") for label in labels], _TEXT)
+            fields = pc.replace_with_mask(fields, slow, finished)
+        return fields
 
     def _unsupported(self, value_type: pa.DataType) -> TypeError:
         return TypeError(
@@ -223,15 +330,13 @@ class _ColumnWriter:
     # --- numbers given as int64 fixed-point units ---
 
     def _numbers_from_units(self, units: pa.Array, problems: list[_Problem]) -> pa.Array:
-        fast = pc.fill_null(
-            pc.and_(pc.greater_equal(units, -_FAST_UNITS), pc.less_equal(units, _FAST_UNITS)),
-            True,
-        )
+        fast = self._fast_units(units)
         in_range = units if pc.all(fast).as_py() else pc.if_else(fast, units, 0)
         cell_format = self.column.cell_format
-        if cell_format is CellFormat.QUANTITY:
-            # Oversold stock is "none left": negatives are 0.
-            texts = _plain(pc.max_element_wise(in_range, 0, skip_nulls=False), self.scale)
+        if cell_format in _QUANTITIES:
+            # Oversold stock is "none left": negatives are 0 (and the rules shape the rest).
+            published = self.shaping.apply(in_range) if self.shaping else in_range
+            texts = _plain(pc.max_element_wise(published, 0, skip_nulls=False), self.scale)
         elif cell_format is CellFormat.PRICE:
             texts = _with_sign(in_range, *_cents(pc.abs(in_range), self.scale))
         else:
@@ -253,9 +358,13 @@ class _ColumnWriter:
     def _numbers_from_text(self, raw: pa.Array, problems: list[_Problem]) -> pa.Array:
         texts = raw.fill_null(_text("")) if raw.null_count else raw
         fast = pc.equal(texts, _text(""))
-        if self.column.cell_format is not CellFormat.PRICE:  # a price needs its two places
+        cell_format = self.column.cell_format
+        # A price needs its two places; a shaped quantity, the row path's rules.
+        if cell_format is not CellFormat.PRICE and not (
+            cell_format in _QUANTITIES and self.rules.shapes
+        ):
             fast = pc.or_(fast, pc.match_substring_regex(texts, _PLAIN_NUMBER))
-            if self.column.cell_format is CellFormat.QUANTITY:
+            if cell_format in _QUANTITIES:
                 texts = pc.if_else(pc.starts_with(texts, "-"), _text("0"), texts)
         slow = pc.invert(fast)
         if pc.any(slow).as_py():
@@ -277,6 +386,47 @@ class _ColumnWriter:
                 break
             texts.append(cell if isinstance(cell, str) else format_decimal(cell))
         return pa.array(texts, _TEXT)
+
+
+_QUANTITIES = frozenset({CellFormat.QUANTITY, CellFormat.WAREHOUSE_QUANTITY})
+
+
+@dataclass(frozen=True, slots=True)
+class _UnitShaping:
+    """:class:`StockRules` in fixed-point units, for the kernels."""
+
+    unit: int  # one whole, in units
+    round_down: bool
+    buffer: int
+    cap: int | None
+
+    @classmethod
+    def of(cls, rules: StockRules, scale: int) -> _UnitShaping | None:
+        """None when a buffer or cap is finer than a unit or huge: the row path's
+        converter then writes every value of the column."""
+        amounts: list[int | None] = []
+        for amount in (rules.buffer or Decimal(0), rules.cap):
+            if amount is None:
+                amounts.append(None)
+                continue
+            units = amount.scaleb(scale)
+            if units != units.to_integral_value() or abs(units) > _FAST_UNITS:
+                return None
+            amounts.append(int(units))
+        buffer, cap = amounts
+        return cls(10**scale, rules.round_down, buffer or 0, cap)
+
+    def apply(self, units: pa.Array) -> pa.Array:
+        """Published quantities (``StockRules.publish``) of summed ones; null stays null."""
+        units = pc.max_element_wise(units, 0, skip_nulls=False)
+        if self.round_down and self.unit > 1:
+            # Integer division truncates, which is floor for values of 0 or more.
+            units = pc.multiply(pc.divide(units, self.unit), self.unit)
+        if self.buffer:
+            units = pc.max_element_wise(pc.subtract(units, self.buffer), 0, skip_nulls=False)
+        if self.cap is not None:
+            units = pc.min_element_wise(units, self.cap, skip_nulls=False)
+        return units
 
 
 def _plain(magnitude: pa.Array, scale: int) -> pa.Array:
@@ -321,11 +471,26 @@ def _write_step(
         column.fields(values, problems)
         for column, values in zip(columns, step.columns, strict=True)
     ]
-    if problems:
-        # The row path stops at the first bad cell in row order, then column order.
-        first = min(problems, key=lambda p: (p.row, p.position))
+    # The row path stops at the first bad cell in row order, then column order; in
+    # a row, a bad value (converting) comes before a character the encoding
+    # cannot hold (writing).
+    first = min(problems, key=lambda p: (p.row, p.position)) if problems else None
+    data = _encoded(_lines(fields, dialect, step.num_rows), dialect.codec)
+    if data is None:
+        assert dialect.codec is not None
+        before = first.row if first is not None else step.num_rows
+        unencodable = _first_unencodable(columns, fields, before, dialect.codec)
+        if unencodable is not None:
+            row, column, character = unencodable
+            raise UnencodableText(column, rows + row + 1, character, dialect.codec)
+    if first is not None:
         raise first.error.at_row(rows + first.row + 1)
+    assert data is not None
+    out.write(data)
 
+
+def _lines(fields: list[Field], dialect: _Dialect, count: int) -> memoryview | str:
+    """The step's lines: their UTF-8 bytes, or one text when every line is the same."""
     last = fields[-1]
     if isinstance(last, str):
         fields[-1] = last + _LINE_END
@@ -333,14 +498,40 @@ def _write_step(
         fields[-1] = pc.binary_join_element_wise(last, _text(""), _text(_LINE_END))
     if all(isinstance(field, str) for field in fields):
         # Nothing varies: every line is the same.
-        line = dialect.separator.join(str(field) for field in fields)
-        out.write((line * step.num_rows).encode("utf-8"))
-        return
+        return dialect.separator.join(str(field) for field in fields) * count
     arguments = [_text(field) if isinstance(field, str) else field for field in fields]
     lines = pc.binary_join_element_wise(*arguments, _text(dialect.separator))
     if lines.null_count:
         raise RenderError("a line of the feed came out null")  # a bug, never the data
-    out.write(_text_data(lines))
+    return _text_data(lines)
+
+
+def _encoded(lines: memoryview | str, codec: str | None) -> memoryview | bytes | None:
+    """The bytes of the lines in ``codec`` (None: UTF-8), or None if it cannot hold them."""
+    try:
+        if isinstance(lines, str):
+            return lines.encode(codec or "utf-8")
+        if codec is None:
+            return lines
+        return bytes(lines).decode("utf-8").encode(codec)
+    except UnicodeEncodeError:
+        return None
+
+
+def _first_unencodable(
+    columns: list[_ColumnWriter], fields: list[Field], before: int, codec: str
+) -> tuple[int, str, str] | None:
+    """The first field, in row then column order among the first ``before`` rows,
+    that ``codec`` cannot hold: (row in the step, column header, character)."""
+    texts = [[field] * before if isinstance(field, str) else field.to_pylist() for field in fields]
+    for row in range(before):
+        for column, column_texts in zip(columns, texts, strict=True):
+            text = column_texts[row]
+            try:
+                text.encode(codec)
+            except UnicodeEncodeError as error:
+                return row, column.column.header, text[error.start]
+    return None
 
 
 def _text_data(texts: pa.Array) -> memoryview:
