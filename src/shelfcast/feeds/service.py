@@ -10,6 +10,8 @@ import hashlib
 import secrets
 from collections.abc import Sequence
 from datetime import timedelta
+from decimal import Decimal
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -19,7 +21,7 @@ from shelfcast.catalog.models import PriceType, Warehouse
 from shelfcast.db.base import utcnow
 from shelfcast.errors import FieldError, InvalidInput, NotFound, PlanLimit
 from shelfcast.feeds import repository as repo
-from shelfcast.feeds.fields import ProductField, custom_key
+from shelfcast.feeds.fields import WAREHOUSE_PREFIX, ProductField, custom_key, warehouse_key
 from shelfcast.feeds.models import FeedColumn, FeedFile, FeedLink, Integration
 from shelfcast.feeds.rendering import (
     FeedPlan,
@@ -31,6 +33,7 @@ from shelfcast.feeds.rendering import (
     render_feed_file,
 )
 from shelfcast.feeds.schemas import (
+    AvailabilityLabels,
     ColumnIn,
     ColumnRead,
     FeedCreate,
@@ -41,8 +44,11 @@ from shelfcast.feeds.schemas import (
 )
 from shelfcast.render.spec import (
     ColumnSource,
+    CsvEncoding,
     CsvSeparator,
+    DecimalSeparator,
     FileType,
+    LineBreaks,
 )
 
 # Rendering lives in feeds/rendering.py; its entry points are the service's too.
@@ -198,6 +204,17 @@ def feed_reads(session: Session, feeds: Sequence[FeedFile], base_url: str) -> li
             include_zero_stock=feed.include_zero_stock,
             enabled=feed.enabled,
             columns=[_column_read(c) for c in columns[feed.id]],
+            encoding=CsvEncoding(feed.encoding),
+            decimal_separator=DecimalSeparator(feed.decimal_separator),
+            line_breaks=LineBreaks(feed.line_breaks),
+            formula_protection=feed.formula_protection,
+            stock_buffer=_amount_text(feed.stock_buffer),
+            stock_max=_amount_text(feed.stock_max),
+            round_quantities_down=feed.round_quantities_down,
+            negative_stock_as_zero=feed.negative_stock_as_zero,
+            availability_labels=AvailabilityLabels(
+                in_stock=feed.availability_in_stock, out_of_stock=feed.availability_out_of_stock
+            ),
             url=feed_url(base_url, links[feed.id], feed),
             status="enabled" if feed.enabled else "disabled",
             created_at=feed.created_at,
@@ -206,6 +223,11 @@ def feed_reads(session: Session, feeds: Sequence[FeedFile], base_url: str) -> li
         for feed in feeds
         if feed.id in links  # not deleted since ``feeds`` were read (no lock held)
     ]
+
+
+def _amount_text(amount: Decimal | None) -> str | None:
+    """``2.0000`` -> ``"2"``: amounts read as quantities do (no exponent, no trailing zeros)."""
+    return None if amount is None else format(amount.normalize(), "f")
 
 
 def ensure_plan_allows_another_file(session: Session, account_id: int, plan: Plan) -> None:
@@ -238,9 +260,16 @@ def _settings_values(
     errors: list[FieldError] = []
     values: dict[str, Any] = {
         name: getattr(data, name)
-        for name in ("store_name", "store_url", "header_row", "include_zero_stock", "enabled")
+        for name in (*_PLAIN_SETTINGS, *_OUTPUT_OPTIONS)
         if name in given or current is None
     }
+    values.update(
+        (name, value.value) for name, value in values.items() if isinstance(value, StrEnum)
+    )
+    labels = data.availability_labels
+    if labels is not None and ("availability_labels" in given or current is None):
+        values["availability_in_stock"] = labels.in_stock
+        values["availability_out_of_stock"] = labels.out_of_stock
     # The separator belongs to CSV files only.
     if data.csv_separator is not None and file_type is not FileType.CSV:
         errors.append(
@@ -270,6 +299,20 @@ def _settings_values(
     return values
 
 
+_PLAIN_SETTINGS = ("store_name", "store_url", "header_row", "include_zero_stock", "enabled")
+# Stored as given (enums by value); availability_labels is two columns.
+_OUTPUT_OPTIONS = (
+    "encoding",
+    "decimal_separator",
+    "line_breaks",
+    "formula_protection",
+    "stock_buffer",
+    "stock_max",
+    "round_quantities_down",
+    "negative_stock_as_zero",
+)
+
+
 def _check_against_account(
     session: Session,
     account_id: int,
@@ -278,8 +321,8 @@ def _check_against_account(
     file_type: FileType,
 ) -> None:
     errors: list[FieldError] = []
+    owned = repo.owned_ids(session, Warehouse, account_id)
     if warehouse_ids:
-        owned = repo.owned_ids(session, Warehouse, account_id)
         errors += [
             FieldError(("warehouse_ids", i), f"warehouse {wid} is not one of this account's")
             for i, wid in enumerate(warehouse_ids)
@@ -296,7 +339,7 @@ def _check_against_account(
                 )
             )
         if column.source is ColumnSource.PRODUCT_FIELD and column.field is not None:
-            message = _unknown_field_message(column.field, custom_types)
+            message = _unknown_field_message(column.field, custom_types, owned)
             if message:
                 errors.append(FieldError(("columns", i, "field"), message))
     if file_type is FileType.XLS and len(columns) > XLS_MAX_COLUMNS:
@@ -311,7 +354,16 @@ def _check_against_account(
         raise InvalidInput(errors)
 
 
-def _unknown_field_message(field: str, custom_types: dict[str, str]) -> str | None:
+def _unknown_field_message(
+    field: str, custom_types: dict[str, str], warehouses: set[int]
+) -> str | None:
+    if field.startswith(WAREHOUSE_PREFIX):
+        warehouse_id = warehouse_key(field)
+        if warehouse_id is None:
+            return f"'{field}' is not quantity.<warehouse id>, e.g. quantity.12"
+        if warehouse_id not in warehouses:
+            return f"warehouse {warehouse_id} is not one of this account's"
+        return None
     key = custom_key(field)
     if key is not None:
         if key in custom_types:
@@ -321,7 +373,10 @@ def _unknown_field_message(field: str, custom_types: dict[str, str]) -> str | No
     if field in ProductField.__members__.values():
         return None
     allowed = ", ".join(f.value for f in ProductField)
-    return f"unknown product field '{field}'; allowed: {allowed}, or custom.<key>"
+    return (
+        f"unknown product field '{field}'; allowed: {allowed}, custom.<key>, "
+        "or quantity.<warehouse id>"
+    )
 
 
 def _column_rows(columns: Sequence[ColumnIn]) -> list[dict[str, Any]]:

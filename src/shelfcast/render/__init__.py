@@ -107,9 +107,7 @@ def render_feed(
     temporary file and move it into place on success.
     """
     writer = WRITERS[spec.file_type]
-    cells = feed_cells(
-        spec.columns, raw_rows, stock=spec.stock, labels=spec.availability_labels
-    )
+    cells = feed_cells(spec.columns, raw_rows, stock=spec.stock, labels=spec.availability_labels)
     rows = writer.write(spec, cells, out)
     return RenderResult(rows=rows)
 

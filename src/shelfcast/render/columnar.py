@@ -178,7 +178,10 @@ class _Dialect:
     def text_fields(self, texts: pa.Array) -> pa.Array:
         """A column of texts (no nulls) with the CSV options applied, as fields:
         line breaks to spaces, then the formula prefix (``csv_text``'s order)."""
-        if self.line_breaks_to_space and pc.any(pc.match_substring_regex(texts, LINE_BREAK)).as_py():
+        if (
+            self.line_breaks_to_space
+            and pc.any(pc.match_substring_regex(texts, LINE_BREAK)).as_py()
+        ):
             texts = pc.replace_substring_regex(texts, LINE_BREAK, " ")
         if self.formula_protection:
             formula = pc.match_substring_regex(texts, FORMULA_START)
@@ -247,9 +250,7 @@ class _ColumnWriter:
         rules = spec.stock
         if column.cell_format is CellFormat.WAREHOUSE_QUANTITY:
             rules = warehouse_rules(spec.stock)
-        finished = {
-            label: dialect.field(label) for label in (labels.out_of_stock, labels.in_stock)
-        }
+        finished = {label: dialect.field(label) for label in (labels.out_of_stock, labels.in_stock)}
         shapes = column.cell_format in _QUANTITIES or column.cell_format is CellFormat.AVAILABILITY
         shaping = _UnitShaping.of(rules if shapes else StockRules(), scale)
         return cls(

@@ -39,9 +39,7 @@ def upgrade() -> None:
             sa.Column("line_breaks", sa.String(length=10), server_default="keep", nullable=False)
         )
         batch_op.add_column(
-            sa.Column(
-                "formula_protection", sa.Boolean(), server_default=sa.false(), nullable=False
-            )
+            sa.Column("formula_protection", sa.Boolean(), server_default=sa.false(), nullable=False)
         )
         batch_op.add_column(sa.Column("stock_buffer", sa.BigInteger(), nullable=True))
         batch_op.add_column(sa.Column("stock_max", sa.BigInteger(), nullable=True))
