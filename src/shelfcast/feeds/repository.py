@@ -376,13 +376,13 @@ def _field_expression(
             .scalar_subquery()
         )
     if field is ProductField.IMAGES_REST:
-        return _ordered_images(dialect_name, skip=1)
+        return _ordered_images(dialect_name, skip=True)
     return getattr(Product, field.value)  # type: ignore[no-any-return]
 
 
-def _ordered_images(dialect_name: str, skip: int = 0) -> ColumnElement[Any]:
+def _ordered_images(dialect_name: str, skip: bool = False) -> ColumnElement[Any]:
     """A product's image URLs joined with ``,`` in their order, as one string
-    (without the first ``skip`` of them)."""
+    (without the first one when ``skip``)."""
     if dialect_name == "postgresql" and not skip:
         return (
             select(
@@ -401,7 +401,16 @@ def _ordered_images(dialect_name: str, skip: int = 0) -> ColumnElement[Any]:
         .correlate(Product)
     )
     if skip:
-        ordered_query = ordered_query.offset(skip)
+        # Not OFFSET: SQLite writes it as "LIMIT ? OFFSET n", whose bound -1 never
+        # inlines into the columnar path's SQL.
+        first = aliased(ProductImage, name="first_image")
+        first_position = (
+            select(func.min(first.position))
+            .where(first.product_id == Product.id)
+            .correlate(Product)
+            .scalar_subquery()
+        )
+        ordered_query = ordered_query.where(ProductImage.position > first_position)
     ordered = ordered_query.subquery("ordered_images")
     if dialect_name == "postgresql":
         return (
