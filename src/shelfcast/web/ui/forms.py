@@ -34,7 +34,7 @@ LABELS = {
     "include_zero_stock": "Upload products with zero stock",
     "enabled": "File upload enabled",
     "encoding": "Encoding",
-    "decimal_separator": "Decimal separator",
+    "decimal_separator": "Decimal mark",
     "line_breaks": "Line breaks in values",
     "formula_protection": "Protect against spreadsheet formulas",
     "stock_buffer": "Stock buffer",
