@@ -72,7 +72,7 @@ def test_cp1251_decimal_comma_buffer_and_round_down_reach_the_file(
     shot(page, "20-file-options-desktop")
     page.set_viewport_size({"width": 390, "height": 844})
     page.get_by_test_id("output-options").scroll_into_view_if_needed()
-    shot(page, "21-file-options-phone")
+    shot(page, "21-file-options-phone", full_page=False)
     page.set_viewport_size({"width": 1280, "height": 900})
 
     page.get_by_role("button", name="Save").click()
