@@ -8,7 +8,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, cast
 
 from sqlalchemy.orm import Session
 
@@ -203,7 +203,7 @@ def encoding_problem(session: Session, plan: FeedPlan) -> UnencodableText | None
     if spec.file_type is not FileType.CSV or spec.encoding.holds_everything:
         return None
     try:
-        render_feed(spec, raw_rows(session, plan), _Discard())
+        render_feed(spec, raw_rows(session, plan), cast(BinaryIO, _Discard()))
     except UnencodableText as error:
         return product_named(session, plan, error)
     except RenderError:

@@ -270,7 +270,7 @@ def feed_rows_statement(query: RowsQuery, dialect_name: str) -> Select[Any]:
     left joins, images one ordered string per product, a warehouse's quantity
     a correlated subquery.
     """
-    level: ColumnElement[Any] = StockLevel.quantity
+    level: Any = StockLevel.quantity
     if query.negative_stock_as_zero:
         level = case((StockLevel.quantity < 0, _zero_quantity()), else_=StockLevel.quantity)
     stock = (
@@ -435,7 +435,8 @@ def sku_at_row(session: Session, query: RowsQuery, row: int) -> str | None:
     """The SKU of the product on data row ``row`` (1-based) of the feed's rows."""
     statement = feed_rows_statement(query, session.get_bind().dialect.name)
     statement = statement.with_only_columns(Product.sku, maintain_column_froms=True)
-    return session.scalar(statement.offset(row - 1).limit(1))
+    sku: str | None = session.scalar(statement.offset(row - 1).limit(1))
+    return sku
 
 
 def feed_rows(
