@@ -10,8 +10,6 @@ import hashlib
 import secrets
 from collections.abc import Sequence
 from datetime import timedelta
-from decimal import Decimal
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -21,8 +19,9 @@ from shelfcast.catalog.models import PriceType, Warehouse
 from shelfcast.db.base import utcnow
 from shelfcast.errors import FieldError, InvalidInput, NotFound, PlanLimit
 from shelfcast.feeds import repository as repo
-from shelfcast.feeds.fields import WAREHOUSE_PREFIX, ProductField, custom_key, warehouse_key
+from shelfcast.feeds.fields import WAREHOUSE_PREFIX, ProductField, custom_key
 from shelfcast.feeds.models import FeedColumn, FeedFile, FeedLink, Integration
+from shelfcast.feeds.options import option_reads, option_values, warehouse_field_message
 from shelfcast.feeds.rendering import (
     FeedPlan,
     plan_columns,
@@ -33,7 +32,6 @@ from shelfcast.feeds.rendering import (
     render_feed_file,
 )
 from shelfcast.feeds.schemas import (
-    AvailabilityLabels,
     ColumnIn,
     ColumnRead,
     FeedCreate,
@@ -44,11 +42,8 @@ from shelfcast.feeds.schemas import (
 )
 from shelfcast.render.spec import (
     ColumnSource,
-    CsvEncoding,
     CsvSeparator,
-    DecimalSeparator,
     FileType,
-    LineBreaks,
 )
 
 # Rendering lives in feeds/rendering.py; its entry points are the service's too.
@@ -204,17 +199,7 @@ def feed_reads(session: Session, feeds: Sequence[FeedFile], base_url: str) -> li
             include_zero_stock=feed.include_zero_stock,
             enabled=feed.enabled,
             columns=[_column_read(c) for c in columns[feed.id]],
-            encoding=CsvEncoding(feed.encoding),
-            decimal_separator=DecimalSeparator(feed.decimal_separator),
-            line_breaks=LineBreaks(feed.line_breaks),
-            formula_protection=feed.formula_protection,
-            stock_buffer=_amount_text(feed.stock_buffer),
-            stock_max=_amount_text(feed.stock_max),
-            round_quantities_down=feed.round_quantities_down,
-            negative_stock_as_zero=feed.negative_stock_as_zero,
-            availability_labels=AvailabilityLabels(
-                in_stock=feed.availability_in_stock, out_of_stock=feed.availability_out_of_stock
-            ),
+            **option_reads(feed),
             url=feed_url(base_url, links[feed.id], feed),
             status="enabled" if feed.enabled else "disabled",
             created_at=feed.created_at,
@@ -223,11 +208,6 @@ def feed_reads(session: Session, feeds: Sequence[FeedFile], base_url: str) -> li
         for feed in feeds
         if feed.id in links  # not deleted since ``feeds`` were read (no lock held)
     ]
-
-
-def _amount_text(amount: Decimal | None) -> str | None:
-    """``2.0000`` -> ``"2"``: amounts read as quantities do (no exponent, no trailing zeros)."""
-    return None if amount is None else format(amount.normalize(), "f")
 
 
 def ensure_plan_allows_another_file(session: Session, account_id: int, plan: Plan) -> None:
@@ -260,16 +240,10 @@ def _settings_values(
     errors: list[FieldError] = []
     values: dict[str, Any] = {
         name: getattr(data, name)
-        for name in (*_PLAIN_SETTINGS, *_OUTPUT_OPTIONS)
+        for name in ("store_name", "store_url", "header_row", "include_zero_stock", "enabled")
         if name in given or current is None
     }
-    values.update(
-        (name, value.value) for name, value in values.items() if isinstance(value, StrEnum)
-    )
-    labels = data.availability_labels
-    if labels is not None and ("availability_labels" in given or current is None):
-        values["availability_in_stock"] = labels.in_stock
-        values["availability_out_of_stock"] = labels.out_of_stock
+    values |= option_values(data, creating=current is None)
     # The separator belongs to CSV files only.
     if data.csv_separator is not None and file_type is not FileType.CSV:
         errors.append(
@@ -297,20 +271,6 @@ def _settings_values(
     if errors:
         raise InvalidInput(errors)
     return values
-
-
-_PLAIN_SETTINGS = ("store_name", "store_url", "header_row", "include_zero_stock", "enabled")
-# Stored as given (enums by value); availability_labels is two columns.
-_OUTPUT_OPTIONS = (
-    "encoding",
-    "decimal_separator",
-    "line_breaks",
-    "formula_protection",
-    "stock_buffer",
-    "stock_max",
-    "round_quantities_down",
-    "negative_stock_as_zero",
-)
 
 
 def _check_against_account(
@@ -358,12 +318,7 @@ def _unknown_field_message(
     field: str, custom_types: dict[str, str], warehouses: set[int]
 ) -> str | None:
     if field.startswith(WAREHOUSE_PREFIX):
-        warehouse_id = warehouse_key(field)
-        if warehouse_id is None:
-            return f"'{field}' is not quantity.<warehouse id>, e.g. quantity.12"
-        if warehouse_id not in warehouses:
-            return f"warehouse {warehouse_id} is not one of this account's"
-        return None
+        return warehouse_field_message(field, warehouses)
     key = custom_key(field)
     if key is not None:
         if key in custom_types:
