@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shelfcast.db.base import Base, utcnow
+from shelfcast.db.types import FixedDecimal
 
 
 class Integration(Base):
@@ -32,6 +34,13 @@ class FeedFile(Base):
         CheckConstraint("header_row >= 1", name="header_row_positive"),
         CheckConstraint("length(file_name) > 0", name="file_name_not_empty"),
         CheckConstraint("length(sheet_name) BETWEEN 1 AND 31", name="sheet_name_length"),
+        CheckConstraint(
+            "encoding IN ('utf-8', 'utf-8-sig', 'cp1251', 'cp1252')", name="encoding_known"
+        ),
+        CheckConstraint("decimal_separator IN ('point', 'comma')", name="decimal_separator_known"),
+        CheckConstraint("line_breaks IN ('keep', 'space')", name="line_breaks_known"),
+        CheckConstraint("stock_buffer IS NULL OR stock_buffer >= 0", name="stock_buffer_positive"),
+        CheckConstraint("stock_max IS NULL OR stock_max >= 0", name="stock_max_positive"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -45,6 +54,24 @@ class FeedFile(Base):
     header_row: Mapped[int] = mapped_column(default=1)
     include_zero_stock: Mapped[bool] = mapped_column(default=False)
     enabled: Mapped[bool] = mapped_column(default=True)
+    # Output options and stock shaping (render.FeedSpec, render.StockRules); the
+    # server defaults give files made before them today's bytes.
+    encoding: Mapped[str] = mapped_column(String(10), default="utf-8", server_default="utf-8")
+    decimal_separator: Mapped[str] = mapped_column(
+        String(10), default="point", server_default="point"
+    )
+    line_breaks: Mapped[str] = mapped_column(String(10), default="keep", server_default="keep")
+    formula_protection: Mapped[bool] = mapped_column(default=False, server_default=false())
+    stock_buffer: Mapped[Decimal | None] = mapped_column(FixedDecimal, default=None)
+    stock_max: Mapped[Decimal | None] = mapped_column(FixedDecimal, default=None)
+    round_quantities_down: Mapped[bool] = mapped_column(default=False, server_default=false())
+    negative_stock_as_zero: Mapped[bool] = mapped_column(default=False, server_default=false())
+    availability_in_stock: Mapped[str] = mapped_column(
+        String(100), default="in stock", server_default="in stock"
+    )
+    availability_out_of_stock: Mapped[str] = mapped_column(
+        String(100), default="out of stock", server_default="out of stock"
+    )
     # Bumped with every change of the file's own settings, columns or warehouses.
     settings_version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

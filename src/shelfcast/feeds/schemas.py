@@ -9,12 +9,20 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from decimal import Decimal
 from typing import Annotated, Any, Self
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from shelfcast.render.spec import ColumnSource, CsvSeparator, FileType
+from shelfcast.render.spec import (
+    ColumnSource,
+    CsvEncoding,
+    CsvSeparator,
+    DecimalSeparator,
+    FileType,
+    LineBreaks,
+)
 
 FILE_NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 SHEET_NAME_FORBIDDEN = set("[]:*?/\\")
@@ -136,6 +144,65 @@ class ColumnRead(_Strict):
 
 Columns = Annotated[list[ColumnIn], Field(min_length=1, max_length=MAX_COLUMNS)]
 WarehouseIds = Annotated[list[int], Field(min_length=1)]
+# A stock buffer or cap: a quantity as stock levels hold them (four places at most).
+StockAmount = Annotated[Decimal, Field(ge=0, le=10**9, decimal_places=4, allow_inf_nan=False)]
+Label = Annotated[str, Field(min_length=1, max_length=100)]
+
+
+class AvailabilityLabels(_Strict):
+    """The texts of ``availability`` columns: the published quantity above 0 or not."""
+
+    in_stock: Label = "in stock"
+    out_of_stock: Label = "out of stock"
+
+    @field_validator("in_stock", "out_of_stock")
+    @classmethod
+    def _label_text(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("is required: the text the store expects")
+        if _CONTROL.search(value):
+            raise ValueError(_NO_CONTROL)
+        return value
+
+
+class _OutputOptions(_Strict):
+    """Output options and stock shaping (all optional; the defaults are the files
+    as they were before the options existed)."""
+
+    encoding: CsvEncoding = Field(
+        default=CsvEncoding.UTF_8,
+        description="CSV only: utf-8, utf-8-sig (with a BOM, for Excel), cp1251 or cp1252",
+    )
+    decimal_separator: DecimalSeparator = Field(
+        default=DecimalSeparator.POINT,
+        description="CSV only: the decimal mark of numbers (Excel cells stay numeric)",
+    )
+    line_breaks: LineBreaks = Field(
+        default=LineBreaks.KEEP,
+        description="CSV only: keep (quoted, RFC 4180) or space (CR, LF, CRLF, tab -> one space)",
+    )
+    formula_protection: bool = Field(
+        default=False,
+        description="CSV only: prefix ' to text starting with = + - @, tab or CR",
+    )
+    stock_buffer: StockAmount | None = Field(
+        default=None, description="Published quantity minus this, never below 0"
+    )
+    stock_max: StockAmount | None = Field(
+        default=None, description="The published quantity is at most this"
+    )
+    round_quantities_down: bool = Field(
+        default=False, description="Quantities as whole numbers, rounded down"
+    )
+    negative_stock_as_zero: bool = Field(
+        default=False,
+        description="A warehouse's negative stock counts as 0 in the sum instead of subtracting",
+    )
+    availability_labels: AvailabilityLabels = Field(default_factory=AvailabilityLabels)
+
+
+# What a PATCH may set to null: the amounts (null removes the buffer or cap).
+NULLABLE_IN_UPDATE = frozenset({"csv_separator", "stock_buffer", "stock_max"})
 
 
 class _FeedRules(_Strict):
@@ -174,7 +241,7 @@ class _FeedRules(_Strict):
         return value
 
 
-class FeedCreate(_FeedRules):
+class FeedCreate(_FeedRules, _OutputOptions):
     store_name: Annotated[str, Field(max_length=200)]
     store_url: Annotated[str, Field(max_length=2000)]
     warehouse_ids: WarehouseIds
@@ -202,12 +269,25 @@ class FeedUpdate(_FeedRules):
     include_zero_stock: bool | None = None
     enabled: bool | None = None
     columns: Columns | None = None
+    encoding: CsvEncoding | None = None
+    decimal_separator: DecimalSeparator | None = None
+    line_breaks: LineBreaks | None = None
+    formula_protection: bool | None = None
+    stock_buffer: StockAmount | None = None
+    stock_max: StockAmount | None = None
+    round_quantities_down: bool | None = None
+    negative_stock_as_zero: bool | None = None
+    availability_labels: AvailabilityLabels | None = None
 
     @model_validator(mode="before")
     @classmethod
     def _no_nulls(cls, data: Any) -> Any:
         if isinstance(data, dict):
-            nulls = [key for key, value in data.items() if value is None and key != "csv_separator"]
+            nulls = [
+                key
+                for key, value in data.items()
+                if value is None and key not in NULLABLE_IN_UPDATE
+            ]
             if nulls:
                 raise ValueError(f"{', '.join(sorted(nulls))} cannot be null; leave it out instead")
         return data
@@ -238,6 +318,15 @@ class FeedRead(_Strict):
     include_zero_stock: bool
     enabled: bool
     columns: list[ColumnRead]
+    encoding: CsvEncoding
+    decimal_separator: DecimalSeparator
+    line_breaks: LineBreaks
+    formula_protection: bool
+    stock_buffer: str | None = Field(description='A decimal as a string, e.g. "2"')
+    stock_max: str | None = Field(description='A decimal as a string, e.g. "100"')
+    round_quantities_down: bool
+    negative_stock_as_zero: bool
+    availability_labels: AvailabilityLabels
     url: str
     status: str
     created_at: datetime
@@ -258,3 +347,7 @@ class IntegrationUpdate(_Strict):
 class PreviewRead(_Strict):
     header: list[str]
     rows: list[list[str | int | float | None]]
+    problems: list[str] = Field(
+        default_factory=list,
+        description="What would make the build fail, e.g. a character the encoding cannot hold",
+    )

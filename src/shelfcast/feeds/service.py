@@ -19,8 +19,9 @@ from shelfcast.catalog.models import PriceType, Warehouse
 from shelfcast.db.base import utcnow
 from shelfcast.errors import FieldError, InvalidInput, NotFound, PlanLimit
 from shelfcast.feeds import repository as repo
-from shelfcast.feeds.fields import ProductField, custom_key
+from shelfcast.feeds.fields import WAREHOUSE_PREFIX, ProductField, custom_key
 from shelfcast.feeds.models import FeedColumn, FeedFile, FeedLink, Integration
+from shelfcast.feeds.options import option_reads, option_values, warehouse_field_message
 from shelfcast.feeds.rendering import (
     FeedPlan,
     plan_columns,
@@ -198,6 +199,7 @@ def feed_reads(session: Session, feeds: Sequence[FeedFile], base_url: str) -> li
             include_zero_stock=feed.include_zero_stock,
             enabled=feed.enabled,
             columns=[_column_read(c) for c in columns[feed.id]],
+            **option_reads(feed),
             url=feed_url(base_url, links[feed.id], feed),
             status="enabled" if feed.enabled else "disabled",
             created_at=feed.created_at,
@@ -241,6 +243,7 @@ def _settings_values(
         for name in ("store_name", "store_url", "header_row", "include_zero_stock", "enabled")
         if name in given or current is None
     }
+    values |= option_values(data, creating=current is None)
     # The separator belongs to CSV files only.
     if data.csv_separator is not None and file_type is not FileType.CSV:
         errors.append(
@@ -278,8 +281,8 @@ def _check_against_account(
     file_type: FileType,
 ) -> None:
     errors: list[FieldError] = []
+    owned = repo.owned_ids(session, Warehouse, account_id)
     if warehouse_ids:
-        owned = repo.owned_ids(session, Warehouse, account_id)
         errors += [
             FieldError(("warehouse_ids", i), f"warehouse {wid} is not one of this account's")
             for i, wid in enumerate(warehouse_ids)
@@ -296,7 +299,7 @@ def _check_against_account(
                 )
             )
         if column.source is ColumnSource.PRODUCT_FIELD and column.field is not None:
-            message = _unknown_field_message(column.field, custom_types)
+            message = _unknown_field_message(column.field, custom_types, owned)
             if message:
                 errors.append(FieldError(("columns", i, "field"), message))
     if file_type is FileType.XLS and len(columns) > XLS_MAX_COLUMNS:
@@ -311,7 +314,11 @@ def _check_against_account(
         raise InvalidInput(errors)
 
 
-def _unknown_field_message(field: str, custom_types: dict[str, str]) -> str | None:
+def _unknown_field_message(
+    field: str, custom_types: dict[str, str], warehouses: set[int]
+) -> str | None:
+    if field.startswith(WAREHOUSE_PREFIX):
+        return warehouse_field_message(field, warehouses)
     key = custom_key(field)
     if key is not None:
         if key in custom_types:
@@ -321,7 +328,10 @@ def _unknown_field_message(field: str, custom_types: dict[str, str]) -> str | No
     if field in ProductField.__members__.values():
         return None
     allowed = ", ".join(f.value for f in ProductField)
-    return f"unknown product field '{field}'; allowed: {allowed}, or custom.<key>"
+    return (
+        f"unknown product field '{field}'; allowed: {allowed}, custom.<key>, "
+        "or quantity.<warehouse id>"
+    )
 
 
 def _column_rows(columns: Sequence[ColumnIn]) -> list[dict[str, Any]]:

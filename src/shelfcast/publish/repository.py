@@ -33,6 +33,7 @@ class LinkTarget:
     feed_created_at: datetime
     published_key: str | None
     published_at: datetime | None
+    encoding: str = "utf-8"  # a CSV file's, for the charset it is served with
 
     @property
     def key(self) -> str:
@@ -57,6 +58,7 @@ _LINK_TARGET = (
         FeedFile.created_at,
         FeedBuild.published_key,
         FeedBuild.published_at,
+        FeedFile.encoding,
     )
     .select_from(FeedLink)
     .join(FeedFile, FeedFile.id == FeedLink.feed_id)

@@ -37,7 +37,7 @@ from shelfcast.feeds.service import hash_token
 from shelfcast.publish import repository as repo
 from shelfcast.publish.keys import etag
 from shelfcast.publish.store import FileStore
-from shelfcast.render import media_type
+from shelfcast.render import CsvEncoding, media_type
 from shelfcast.render.spec import FileType
 from shelfcast.web.runtime import Runtime
 
@@ -247,7 +247,11 @@ def _file_response(
         headers["X-Accel-Redirect"] = f"{accel_prefix}{target.feed_id}/{opened.path.name}"
         size = opened.stat.st_size if request.method == "GET" else 0
         _record(request, runtime, target, 200, size)
-        return Response(status_code=200, headers=headers, media_type=media_type(file_type))
+        return Response(
+            status_code=200,
+            headers=headers,
+            media_type=media_type(file_type, CsvEncoding(target.encoding)),
+        )
 
     def log_fetch(status: int, size: int) -> None:
         _record(request, runtime, target, status, size)
@@ -255,7 +259,7 @@ def _file_response(
     return OpenFileResponse(
         opened,
         headers=headers,
-        media_type=media_type(file_type),
+        media_type=media_type(file_type, CsvEncoding(target.encoding)),
         on_sent=log_fetch if runtime.settings.fetch_log else None,
     )
 

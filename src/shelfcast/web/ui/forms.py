@@ -12,7 +12,14 @@ from starlette.datastructures import FormData
 
 from shelfcast.errors import FieldError
 from shelfcast.feeds.schemas import FeedRead
-from shelfcast.render.spec import ColumnSource, CsvSeparator, FileType
+from shelfcast.render.spec import (
+    ColumnSource,
+    CsvEncoding,
+    CsvSeparator,
+    DecimalSeparator,
+    FileType,
+    LineBreaks,
+)
 
 # Every control of the form, by the name the feed schemas give it.
 LABELS = {
@@ -26,6 +33,15 @@ LABELS = {
     "header_row": "Header row number",
     "include_zero_stock": "Upload products with zero stock",
     "enabled": "File upload enabled",
+    "encoding": "Encoding",
+    "decimal_separator": "Decimal mark",
+    "line_breaks": "Line breaks in values",
+    "formula_protection": "Protect against spreadsheet formulas",
+    "stock_buffer": "Stock buffer",
+    "stock_max": "Maximum quantity",
+    "round_quantities_down": "Round quantities down",
+    "negative_stock_as_zero": "Count negative stock as 0",
+    "availability_labels": "Availability labels",
     "columns": "Field mapping",
     "header": "Column header",
     "source": "Type",
@@ -66,6 +82,7 @@ class FeedFormState:
     include_zero_stock: bool = False
     enabled: bool = True
     columns: list[ColumnState] = field(default_factory=list)
+    options: OptionsState = field(default_factory=lambda: OptionsState())
 
     @classmethod
     def from_form(cls, form: FormData) -> FeedFormState:
@@ -97,6 +114,18 @@ class FeedFormState:
             header_row=text("header_row"),
             include_zero_stock=text("include_zero_stock") == "on",
             enabled=text("enabled") == "on",
+            options=OptionsState(
+                encoding=text("encoding", CsvEncoding.UTF_8.value),
+                decimal_separator=text("decimal_separator", DecimalSeparator.POINT.value),
+                line_breaks=text("line_breaks", LineBreaks.KEEP.value),
+                formula_protection=text("formula_protection") == "on",
+                stock_buffer=text("stock_buffer"),
+                stock_max=text("stock_max"),
+                round_quantities_down=text("round_quantities_down") == "on",
+                negative_stock_as_zero=text("negative_stock_as_zero") == "on",
+                in_stock=text("in_stock", "in stock"),
+                out_of_stock=text("out_of_stock", "out of stock"),
+            ),
             columns=[
                 ColumnState(
                     header=at(headers, i),
@@ -122,6 +151,18 @@ class FeedFormState:
             header_row=str(feed.header_row),
             include_zero_stock=feed.include_zero_stock,
             enabled=feed.enabled,
+            options=OptionsState(
+                encoding=feed.encoding.value,
+                decimal_separator=feed.decimal_separator.value,
+                line_breaks=feed.line_breaks.value,
+                formula_protection=feed.formula_protection,
+                stock_buffer=feed.stock_buffer or "",
+                stock_max=feed.stock_max or "",
+                round_quantities_down=feed.round_quantities_down,
+                negative_stock_as_zero=feed.negative_stock_as_zero,
+                in_stock=feed.availability_labels.in_stock,
+                out_of_stock=feed.availability_labels.out_of_stock,
+            ),
             columns=[
                 ColumnState(
                     header=c.header,
@@ -151,12 +192,44 @@ class FeedFormState:
             "include_zero_stock": self.include_zero_stock,
             "enabled": self.enabled,
             "columns": [_column_payload(c) for c in self.columns],
+            **self.options.payload(),
         }
         if self.is_csv:
             body["csv_separator"] = self.csv_separator
         else:
             body["sheet_name"] = self.sheet_name
         return body
+
+
+@dataclass
+class OptionsState:
+    """The file format and stock options as typed (stored for Excel files too,
+    where the CSV ones do nothing: switching the type back keeps them)."""
+
+    encoding: str = CsvEncoding.UTF_8.value
+    decimal_separator: str = DecimalSeparator.POINT.value
+    line_breaks: str = LineBreaks.KEEP.value
+    formula_protection: bool = False
+    stock_buffer: str = ""
+    stock_max: str = ""
+    round_quantities_down: bool = False
+    negative_stock_as_zero: bool = False
+    in_stock: str = "in stock"
+    out_of_stock: str = "out of stock"
+
+    def payload(self) -> dict[str, Any]:
+        return {
+            "encoding": self.encoding,
+            "decimal_separator": self.decimal_separator,
+            "line_breaks": self.line_breaks,
+            "formula_protection": self.formula_protection,
+            # An empty box is no buffer (or cap); a decimal comma is read as a point.
+            "stock_buffer": self.stock_buffer.strip().replace(",", ".") or None,
+            "stock_max": self.stock_max.strip().replace(",", ".") or None,
+            "round_quantities_down": self.round_quantities_down,
+            "negative_stock_as_zero": self.negative_stock_as_zero,
+            "availability_labels": {"in_stock": self.in_stock, "out_of_stock": self.out_of_stock},
+        }
 
 
 def _column_payload(column: ColumnState) -> dict[str, Any]:
@@ -253,6 +326,10 @@ def _pydantic_message(item: Any) -> str:
         return "must be a whole number"
     if kind == "greater_than_equal":
         return f"must be {ctx.get('ge')} or more"
+    if kind in ("decimal_parsing", "decimal_type"):
+        return "must be a number, e.g. 2 or 0.5"
+    if kind == "decimal_max_places":
+        return "may have at most 4 decimal places"
     if kind == "less_than_equal":
         return f"must be at most {ctx.get('le')}"
     if kind == "string_too_long":

@@ -145,18 +145,20 @@ def _form_page(
 ) -> Response:
     price_types = catalog.list_price_types(session, signed.account_id)
     custom_fields = catalog.list_custom_fields(session, signed.account_id)
+    warehouses = catalog.list_warehouses(session, signed.account_id)
     context: dict[str, Any] = {
         "nav": "settings",
         "state": state,
         "errors": errors or FormErrors(),
         "feed": feed,
         "action": f"{WINDOW}/files/{feed.id}" if feed else f"{WINDOW}/files/new",
-        "warehouses": catalog.list_warehouses(session, signed.account_id),
+        "warehouses": warehouses,
         "file_types": FILE_TYPES,
         "separators": SEPARATORS,
         "sources": SOURCES,
         "system_fields": [(f.value, label) for f, label in PRODUCT_FIELD_LABELS.items()],
         "custom_fields": [(f"custom.{f.key}", f.label) for f in custom_fields],
+        "warehouse_fields": [(f"quantity.{w.id}", f"Quantity in {w.name}") for w in warehouses],
         "price_types": [(str(p.id), f"{p.name} ({p.currency})") for p in price_types],
         "blank_column": ColumnState(),
         "no_errors": FormErrors(),
