@@ -11,7 +11,7 @@ from sqlalchemy import Connection, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from shelfcast.accounts.models import Account
-from shelfcast.feeds.models import FeedFile, FeedLink, Integration
+from shelfcast.feeds.models import FeedFile, FeedLink, Integration, RetiredFileName
 from shelfcast.publish.keys import version_key
 from shelfcast.publish.models import FeedBuild, Fetch
 
@@ -72,6 +72,21 @@ def resolve_link(connection: Session | Connection, token_hash: str) -> LinkTarge
     connection: the link path is hot and needs no ORM session)."""
     row = connection.execute(_LINK_TARGET, {"token_hash": token_hash}).first()
     return LinkTarget(*tuple(row)) if row is not None else None
+
+
+def answers_to_retired_name(
+    connection: Session | Connection, feed_id: int, file_name: str, now: datetime
+) -> bool:
+    """Whether ``file_name`` is a former name of the feed still in its grace period
+    (asked only when a link's file name is not the current one)."""
+    found = connection.execute(
+        select(RetiredFileName.id).where(
+            RetiredFileName.feed_id == feed_id,
+            RetiredFileName.file_name == file_name,
+            RetiredFileName.expires_at > now,
+        )
+    ).first()
+    return found is not None
 
 
 def versions(session: Session, feed_id: int) -> tuple[int, str] | None:
