@@ -40,6 +40,7 @@ from shelfcast.catalog.models import (
     StockLevel,
     Warehouse,
 )
+from shelfcast.db.text_search import fold, folded
 
 IN_CHUNK = 500
 PATH_SEPARATOR = " > "
@@ -374,8 +375,8 @@ def product_page(
     if q:
         stmt = stmt.where(
             or_(
-                Product.sku.icontains(q, autoescape=True),
-                Product.name.icontains(q, autoescape=True),
+                folded(Product.sku).contains(fold(q), autoescape=True),
+                folded(Product.name).contains(fold(q), autoescape=True),
                 Product.barcode == q,
             )
         )

@@ -106,6 +106,23 @@ def versions(session: Session, feed_id: int) -> tuple[int, str] | None:
     return row[0], version_key(row[1], row[2], row[3])
 
 
+def build_keys(session: Session, account_id: int) -> list[tuple[int, str, str | None]]:
+    """(feed id, version key it should serve, key of its last build attempt) per feed."""
+    rows = session.execute(
+        select(
+            FeedFile.id,
+            Account.catalog_version,
+            FeedFile.settings_version,
+            FeedFile.created_at,
+            FeedBuild.last_key,
+        )
+        .join(Account, Account.id == FeedFile.account_id)
+        .outerjoin(FeedBuild, FeedBuild.feed_id == FeedFile.id)
+        .where(FeedFile.account_id == account_id)
+    )
+    return [(row[0], version_key(row[1], row[2], row[3]), row[4]) for row in rows]
+
+
 def feed_ids_of_account(session: Session, account_id: int) -> Sequence[int]:
     return session.scalars(
         select(FeedFile.id).where(FeedFile.account_id == account_id).order_by(FeedFile.id)
