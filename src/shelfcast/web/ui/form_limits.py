@@ -9,7 +9,8 @@ column limit instead; a form beyond it is refused with a page that says why
 
 from __future__ import annotations
 
-from fastapi import HTTPException, Request
+from fastapi import Request
+from starlette.exceptions import HTTPException
 from starlette.datastructures import FormData
 from starlette.formparsers import MultiPartException
 

@@ -214,7 +214,7 @@ class FormErrors:
                 index = int(index_text)
                 header = columns[index].header.strip() if index < len(columns) else ""
                 lead = f"Column {index + 1} “{header}”" if header else f"Column {index + 1}"
-                found.extend(f"{lead}: {message}" for message in messages)
+                found.extend(f"{lead}: {m[:1].lower()}{m[1:]}" for m in messages)
             else:
                 found.extend(messages)
         return found
