@@ -20,6 +20,7 @@ from sqlalchemy import (
     any_,
     bindparam,
     delete,
+    func,
     insert,
     or_,
     select,
@@ -361,6 +362,18 @@ def _product_rows_query(account_id: int) -> Select[*tuple[Any, ...]]:
     )
 
 
+def out_of_stock() -> ColumnElement[bool]:
+    """Products whose stock over all warehouses adds up to 0 or less (none counts as 0):
+    the products page's filter and the overview's count."""
+    total = (
+        select(func.coalesce(func.sum(StockLevel.quantity), 0))
+        .where(StockLevel.product_id == Product.id)
+        .correlate(Product)
+        .scalar_subquery()
+    )
+    return total <= 0
+
+
 def product_page(
     session: Session,
     account_id: int,
@@ -369,6 +382,7 @@ def product_page(
     category_id: int | None,
     after: int | None,
     limit: int,
+    only_out_of_stock: bool = False,
 ) -> list[ProductRow]:
     """A page of products in id order, optionally matching ``q`` or within a category."""
     stmt = _product_rows_query(account_id)
@@ -390,6 +404,8 @@ def product_page(
         stmt = stmt.where(
             or_(Category.path == chosen, Category.path.startswith(chosen + PATH_SEPARATOR))
         )
+    if only_out_of_stock:
+        stmt = stmt.where(out_of_stock())
     if after is not None:
         stmt = stmt.where(Product.id > after)
     stmt = stmt.order_by(Product.id).limit(limit)

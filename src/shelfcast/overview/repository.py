@@ -9,7 +9,8 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from shelfcast.catalog.models import Product, StockLevel, Warehouse
+from shelfcast.catalog import repository as catalog_repo
+from shelfcast.catalog.models import Product, Warehouse
 from shelfcast.feeds.models import FeedFile
 from shelfcast.publish.models import Fetch
 
@@ -57,16 +58,10 @@ def fetch_states(session: Session, account_id: int) -> dict[int, FetchState]:
 
 def out_of_stock_count(session: Session, account_id: int) -> int:
     """Products whose stock over all warehouses adds up to 0 or less (none counts as 0)."""
-    total = (
-        select(func.coalesce(func.sum(StockLevel.quantity), 0))
-        .where(StockLevel.product_id == Product.id)
-        .correlate(Product)
-        .scalar_subquery()
-    )
     found = session.scalar(
         select(func.count())
         .select_from(Product)
-        .where(Product.account_id == account_id, total <= 0)
+        .where(Product.account_id == account_id, catalog_repo.out_of_stock())
     )
     return found or 0
 

@@ -27,7 +27,7 @@ def test_sign_in_shows_the_account_and_its_plan(page: Any, live_server: LiveServ
 
     page.get_by_label("Password").fill(merchant.password)
     page.get_by_role("button", name="Sign in").click()
-    expect(page).to_have_url(f"{live_server.url}/products")
+    expect(page).to_have_url(f"{live_server.url}/overview")
     expect(page.get_by_test_id("account-name")).to_have_text("Atelier Nord")
     expect(page.get_by_test_id("account-plan")).to_have_text("Startup plan")
     nav = page.get_by_role("navigation", name="Main")

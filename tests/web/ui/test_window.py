@@ -40,8 +40,8 @@ def test_a_rename_asks_first_and_the_old_name_answers_for_the_grace_period(
     asked = browser.post(edit, data=data, follow_redirects=False)
     assert asked.status_code == 200
     new_url = old_url.removesuffix("ozon_stock.csv") + "new_name.xlsx"
-    assert f"Ozon fetches <span class=\"mono break\">{old_url}</span>" in asked.text
-    assert f"it must fetch <span class=\"mono break\">{new_url}</span>" in asked.text
+    assert f'Ozon fetches <span class="mono break">{old_url}</span>' in asked.text
+    assert f'it must fetch <span class="mono break">{new_url}</span>' in asked.text
     assert 'value="new_name"' in asked.text  # the form is kept as typed
     with transaction(runtime.database.sessions) as session:
         assert feeds.get_feed(session, merchant.account_id, feed_id).file_name == "ozon_stock"
@@ -53,7 +53,7 @@ def test_a_rename_asks_first_and_the_old_name_answers_for_the_grace_period(
     assert saved.status_code == 303, saved.text
     window = browser.get(saved.headers["location"]).text
     assert "The file’s address is now" in window and "keeps working for 7 days" in window
-    assert "The old name <span class=\"mono\">ozon_stock.csv</span> still answers until" in window
+    assert 'The old name <span class="mono">ozon_stock.csv</span> still answers until' in window
     assert runtime.builder.wait_idle(30)
     assert client.get(path_of(old_url)).status_code == 200
     assert client.get(path_of(new_url)).status_code == 200
@@ -139,9 +139,7 @@ def test_a_form_of_a_thousand_columns_is_accepted_and_more_is_a_message(
     assert f"may hold at most {MAX_COLUMNS} columns" in refused.text
     assert 'value="C1000"' in refused.text
     # Beyond the parser's limit: a page that says what happened, never raw JSON.
-    huge = browser.post(
-        NEW, data=columns_form(form(merchant, token), MAX_FORM_FIELDS // 5 + 10)
-    )
+    huge = browser.post(NEW, data=columns_form(form(merchant, token), MAX_FORM_FIELDS // 5 + 10))
     assert huge.status_code == 413
     assert "This form is too large" in huge.text and "Nothing was saved" in huge.text
 

@@ -10,8 +10,8 @@ column limit instead; a form beyond it is refused with a page that says why
 from __future__ import annotations
 
 from fastapi import Request
-from starlette.exceptions import HTTPException
 from starlette.datastructures import FormData
+from starlette.exceptions import HTTPException
 from starlette.formparsers import MultiPartException
 
 from shelfcast.feeds.schemas import MAX_COLUMNS

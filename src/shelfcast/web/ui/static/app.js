@@ -131,9 +131,8 @@
   markAll();
 
   // --- Focus goes to the first problem of a form shown back --------------------------
-  const firstProblem = document.querySelector(
-    "[data-testid='save-check'], [aria-invalid='true'], .field-error, .alert-error:not([hidden])"
-  );
+  const firstProblem = ["[data-testid='save-check']", "[aria-invalid='true']", ".field-error", ".alert-error:not([hidden])"]
+    .map((selector) => document.querySelector(selector)).find(Boolean);
   if (firstProblem) {
     const target = firstProblem.matches("input, select, textarea, [tabindex]") ? firstProblem
       : (firstProblem.closest(".field, .column-row") || firstProblem).querySelector("input, select, textarea") || firstProblem;
