@@ -18,6 +18,7 @@ from shelfcast.feeds.fields import PRODUCT_FIELD_LABELS
 from shelfcast.feeds.link_changes import DEFAULT_GRACE_DAYS, GRACE_DAYS
 from shelfcast.feeds.schemas import FeedCreate, FeedRead, FeedUpdate, check_sheet_name
 from shelfcast.publish import status as publish_status
+from shelfcast.publish.reachability import Reach, link_reach
 from shelfcast.render.spec import ColumnSource, CsvSeparator, FileType
 from shelfcast.web.deps import IdPath, SessionDep, SettingsDep
 from shelfcast.web.ui.form_limits import MAX_FORM_FIELDS
@@ -181,6 +182,7 @@ def _form_page(
         "grace_days": GRACE_DAYS,
         "default_grace_days": DEFAULT_GRACE_DAYS,
         "max_form_fields": MAX_FORM_FIELDS,
+        "unreachable": feed is not None and link_reach(feed.url) is not Reach.PUBLIC,
     }
     return page(request, "feed_form.html", context, signed=signed, status_code=status_code)
 
