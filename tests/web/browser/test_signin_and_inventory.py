@@ -43,6 +43,7 @@ def test_sign_in_shows_the_account_and_its_plan(page: Any, live_server: LiveServ
 def test_products_search_and_product_page(page: Any, live_server: LiveServer) -> None:
     merchant = new_merchant(live_server.runtime, products=30, image_base=live_server.images)
     sign_in(page, merchant.email, merchant.password)
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Products").click()
     table = page.locator("table.products-table")
     expect(table.locator("tbody tr")).to_have_count(25)
     expect(table.locator("thead")).to_contain_text("Main warehouse")

@@ -179,3 +179,15 @@ def test_with_the_integration_off_files_say_stores_cannot_download_them(
     window = signed_in(client.app, merchant).get(WINDOW).text  # type: ignore[arg-type]
     assert "Stores cannot download this file: the integration is switched off." in window
     assert "badge-on" not in window
+
+
+def test_the_build_poll_and_the_overview_show_only_the_own_files(
+    client: TestClient, runtime: Runtime
+) -> None:
+    owner = new_merchant(runtime, products=1)
+    feed_id = add_feed(runtime, owner, store_name="Secret store", file_name="secret")
+    intruder = signed_in(client.app, new_merchant(runtime, products=0))  # type: ignore[arg-type]
+    assert f'id="build-{feed_id}"' not in intruder.get(f"{WINDOW}/builds").text
+    overview = intruder.get("/overview").text
+    assert "Secret store" not in overview and "secret.csv" not in overview
+    assert "Where to start" in overview
