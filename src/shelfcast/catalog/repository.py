@@ -374,6 +374,23 @@ def out_of_stock() -> ColumnElement[bool]:
     return total <= 0
 
 
+def out_of_stock_count(session: Session, account_id: int) -> int:
+    """How many products :func:`out_of_stock` keeps, as all products less those whose
+    stock adds up to more than 0: one pass over the stock table in its key order
+    (a million products: a few seconds less than a sum per product)."""
+    in_stock = (
+        select(StockLevel.product_id)
+        .where(StockLevel.account_id == account_id)
+        .group_by(StockLevel.product_id)
+        .having(func.sum(StockLevel.quantity) > 0)
+        .subquery()
+    )
+    products = select(func.count()).select_from(Product).where(Product.account_id == account_id)
+    stocked = select(func.count()).select_from(in_stock)
+    found = session.scalar(select(products.scalar_subquery() - stocked.scalar_subquery()))
+    return found or 0
+
+
 def product_page(
     session: Session,
     account_id: int,
@@ -389,8 +406,9 @@ def product_page(
     if q:
         stmt = stmt.where(
             or_(
-                folded(Product.sku).contains(fold(q), autoescape=True),
-                folded(Product.name).contains(fold(q), autoescape=True),
+                # One folding call a row: sku and name joined by a character a
+                # search text cannot hold (control characters are refused).
+                folded(Product.sku + "\x1f" + Product.name).contains(fold(q), autoescape=True),
                 Product.barcode == q,
             )
         )

@@ -46,6 +46,8 @@ _TRANSLATION = str.maketrans(FOLD_FROM, FOLD_TO)
 
 def fold(text: str) -> str:
     """``Râpe`` → ``rape``: what :func:`folded` makes of a column, for the search text."""
+    if text.isascii():  # most SKUs and many names: the table changes nothing else
+        return text.lower()
     return text.lower().translate(_TRANSLATION)
 
 

@@ -58,12 +58,7 @@ def fetch_states(session: Session, account_id: int) -> dict[int, FetchState]:
 
 def out_of_stock_count(session: Session, account_id: int) -> int:
     """Products whose stock over all warehouses adds up to 0 or less (none counts as 0)."""
-    found = session.scalar(
-        select(func.count())
-        .select_from(Product)
-        .where(Product.account_id == account_id, catalog_repo.out_of_stock())
-    )
-    return found or 0
+    return catalog_repo.out_of_stock_count(session, account_id)
 
 
 def product_count(session: Session, account_id: int) -> int:
