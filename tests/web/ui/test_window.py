@@ -191,3 +191,24 @@ def test_the_build_poll_and_the_overview_show_only_the_own_files(
     overview = intruder.get("/overview").text
     assert "Secret store" not in overview and "secret.csv" not in overview
     assert "Where to start" in overview
+
+
+def test_the_file_form_is_not_green_while_the_integration_is_off(
+    client: TestClient, runtime: Runtime
+) -> None:
+    merchant = new_merchant(runtime, products=1)
+    feed_id = add_feed(runtime, merchant, integration=False)
+    edit = signed_in(client.app, merchant).get(f"{WINDOW}/files/{feed_id}").text  # type: ignore[arg-type]
+    assert "badge-on" not in edit and ">Off</span>" in edit
+
+
+def test_the_products_page_lists_the_products_out_of_stock(
+    client: TestClient, runtime: Runtime
+) -> None:
+    # Product 3 has 0 + 0.5: in stock; so is every other one of the merchant's.
+    merchant = new_merchant(runtime, products=4)
+    browser = signed_in(client.app, merchant)  # type: ignore[arg-type]
+    assert "AN-00" not in browser.get("/products", params={"stock": "out"}).text
+    assert browser.get("/products").text.count('href="/products/') >= 4
+    overview = browser.get("/overview").text
+    assert "0 products" in overview and 'href="/products?stock=out"' in overview

@@ -183,6 +183,7 @@ def _form_page(
         "default_grace_days": DEFAULT_GRACE_DAYS,
         "max_form_fields": MAX_FORM_FIELDS,
         "unreachable": feed is not None and link_reach(feed.url) is not Reach.PUBLIC,
+        "integration_on": feeds.get_integration(session, signed.account_id).enabled,
     }
     return page(request, "feed_form.html", context, signed=signed, status_code=status_code)
 
