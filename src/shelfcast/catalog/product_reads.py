@@ -28,6 +28,7 @@ def list_products(
     category_id: int | None = None,
     after: int | None = None,
     limit: int = 50,
+    only_out_of_stock: bool = False,
 ) -> ProductPage:
     """A page of products in id order; pass ``next_after`` back as ``after`` for the next.
 
@@ -43,7 +44,13 @@ def list_products(
         if problem:
             raise InvalidInput.one(("q",), problem)
     rows = repo.product_page(
-        session, account_id, q=query or None, category_id=category_id, after=after, limit=limit + 1
+        session,
+        account_id,
+        q=query or None,
+        category_id=category_id,
+        after=after,
+        limit=limit + 1,
+        only_out_of_stock=only_out_of_stock,
     )
     page = rows[:limit]
     return ProductPage(

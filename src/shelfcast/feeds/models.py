@@ -135,3 +135,18 @@ class FeedLink(Base):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class RetiredFileName(Base):
+    """A file's former name (``stock.csv``) that its links still answer to until
+    ``expires_at``: a rename or a change of type must not break a marketplace
+    before the merchant has pasted the new address (the grace period they chose)."""
+
+    __tablename__ = "feed_retired_names"
+    __table_args__ = (UniqueConstraint("feed_id", "file_name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
+    feed_id: Mapped[int] = mapped_column(ForeignKey("feed_files.id", ondelete="CASCADE"))
+    file_name: Mapped[str] = mapped_column(String(210))
+    expires_at: Mapped[datetime]

@@ -48,7 +48,14 @@ from shelfcast.db.arrow_reader import sqlite_record_batches
 from shelfcast.db.base import utcnow
 from shelfcast.db.engine import sqlite_transaction_wrote
 from shelfcast.feeds.fields import ProductField
-from shelfcast.feeds.models import FeedColumn, FeedFile, FeedLink, FeedWarehouse, Integration
+from shelfcast.feeds.models import (
+    FeedColumn,
+    FeedFile,
+    FeedLink,
+    FeedWarehouse,
+    Integration,
+    RetiredFileName,
+)
 from shelfcast.render.spec import RawValue
 
 # Rows fetched from the database cursor at a time: memory stays flat whatever the catalog.
@@ -228,6 +235,59 @@ def expire_links(session: Session, feed_id: int, at: datetime) -> None:
         .where(FeedLink.feed_id == feed_id, FeedLink.expires_at.is_(None))
         .values(expires_at=at)
     )
+
+
+# --- former file names (feeds/link_changes.py) ------------------------------------------
+
+
+def retire_name(
+    session: Session, feed: FeedFile, file_name: str, expires_at: datetime | None
+) -> None:
+    """Let ``file_name`` answer until ``expires_at`` (replacing an earlier grace of the
+    same name); ``None`` only forgets it (the feed took that name back)."""
+    session.execute(
+        delete(RetiredFileName).where(
+            RetiredFileName.feed_id == feed.id, RetiredFileName.file_name == file_name
+        )
+    )
+    if expires_at is not None:
+        session.add(
+            RetiredFileName(
+                account_id=feed.account_id,
+                feed_id=feed.id,
+                file_name=file_name,
+                expires_at=expires_at,
+            )
+        )
+    session.flush()
+
+
+def retired_names(
+    session: Session, feed_ids: Sequence[int], now: datetime
+) -> list[tuple[int, str, datetime]]:
+    """(feed id, former name, until when) of the names still in their grace period."""
+    rows = session.execute(
+        select(RetiredFileName.feed_id, RetiredFileName.file_name, RetiredFileName.expires_at)
+        .where(RetiredFileName.feed_id.in_(feed_ids), RetiredFileName.expires_at > now)
+        .order_by(RetiredFileName.feed_id, RetiredFileName.expires_at)
+    )
+    return [(row[0], row[1], row[2]) for row in rows]
+
+
+def feeds_named(
+    session: Session, account_id: int, store_name: str, file_name: str, file_type: str
+) -> Sequence[FeedFile]:
+    """The account's files for ``store_name`` (any case) with this name and type."""
+    return session.scalars(
+        select(FeedFile)
+        .where(
+            FeedFile.account_id == account_id,
+            func.lower(FeedFile.store_name) == store_name.strip().lower(),
+            FeedFile.file_name == file_name,
+            FeedFile.file_type == file_type,
+        )
+        .order_by(FeedFile.id)
+    ).all()
 
 
 # --- the feed rows query ---------------------------------------------------------------

@@ -18,6 +18,7 @@ from shelfcast.accounts.models import Plan
 from shelfcast.catalog.models import PriceType, Warehouse
 from shelfcast.db.base import utcnow
 from shelfcast.errors import FieldError, InvalidInput, NotFound, PlanLimit
+from shelfcast.feeds import link_changes
 from shelfcast.feeds import repository as repo
 from shelfcast.feeds.fields import WAREHOUSE_PREFIX, ProductField, custom_key
 from shelfcast.feeds.models import FeedColumn, FeedFile, FeedLink, Integration
@@ -124,9 +125,19 @@ def create_feed(session: Session, account_id: int, data: FeedCreate) -> FeedFile
     return feed
 
 
-def update_feed(session: Session, account_id: int, feed_id: int, data: FeedUpdate) -> FeedFile:
-    """Change the given settings; every change bumps the file's settings version."""
+def update_feed(
+    session: Session,
+    account_id: int,
+    feed_id: int,
+    data: FeedUpdate,
+    *,
+    old_name_grace: timedelta = timedelta(0),
+) -> FeedFile:
+    """Change the given settings; every change bumps the file's settings version.
+    A new file name or type changes the link: the former name keeps answering for
+    ``old_name_grace`` (see ``feeds/link_changes.py``)."""
     feed = get_feed(session, account_id, feed_id, "update")
+    old_name = link_changes.full_name(feed.file_name, feed.file_type)
     given = data.model_fields_set
     file_type = data.file_type if data.file_type is not None else FileType(feed.file_type)
     warehouse_ids = data.warehouse_ids
@@ -149,6 +160,7 @@ def update_feed(session: Session, account_id: int, feed_id: int, data: FeedUpdat
     if columns is not None:
         repo.replace_feed_columns(session, feed, _column_rows(columns))
     session.flush()
+    link_changes.retire_name(session, feed, old_name, old_name_grace)
     repo.bump_settings_version(session, feed)
     return feed
 

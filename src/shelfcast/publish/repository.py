@@ -11,7 +11,7 @@ from sqlalchemy import Connection, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from shelfcast.accounts.models import Account
-from shelfcast.feeds.models import FeedFile, FeedLink, Integration
+from shelfcast.feeds.models import FeedFile, FeedLink, Integration, RetiredFileName
 from shelfcast.publish.keys import version_key
 from shelfcast.publish.models import FeedBuild, Fetch
 
@@ -76,6 +76,21 @@ def resolve_link(connection: Session | Connection, token_hash: str) -> LinkTarge
     return LinkTarget(*tuple(row)) if row is not None else None
 
 
+def answers_to_retired_name(
+    connection: Session | Connection, feed_id: int, file_name: str, now: datetime
+) -> bool:
+    """Whether ``file_name`` is a former name of the feed still in its grace period
+    (asked only when a link's file name is not the current one)."""
+    found = connection.execute(
+        select(RetiredFileName.id).where(
+            RetiredFileName.feed_id == feed_id,
+            RetiredFileName.file_name == file_name,
+            RetiredFileName.expires_at > now,
+        )
+    ).first()
+    return found is not None
+
+
 def versions(session: Session, feed_id: int) -> tuple[int, str] | None:
     """(account id, version key of the file the feed should serve), or None if it is gone."""
     row = session.execute(
@@ -91,6 +106,23 @@ def versions(session: Session, feed_id: int) -> tuple[int, str] | None:
     if row is None:
         return None
     return row[0], version_key(row[1], row[2], row[3])
+
+
+def build_keys(session: Session, account_id: int) -> list[tuple[int, str, str | None]]:
+    """(feed id, version key it should serve, key of its last build attempt) per feed."""
+    rows = session.execute(
+        select(
+            FeedFile.id,
+            Account.catalog_version,
+            FeedFile.settings_version,
+            FeedFile.created_at,
+            FeedBuild.last_key,
+        )
+        .join(Account, Account.id == FeedFile.account_id)
+        .outerjoin(FeedBuild, FeedBuild.feed_id == FeedFile.id)
+        .where(FeedFile.account_id == account_id)
+    )
+    return [(row[0], version_key(row[1], row[2], row[3]), row[4]) for row in rows]
 
 
 def feed_ids_of_account(session: Session, account_id: int) -> Sequence[int]:

@@ -34,3 +34,13 @@ def with_builds(session: Session, reads: Sequence[FeedRead]) -> list[FeedRead]:
             )
         )
     return result
+
+
+def building_ids(session: Session, account_id: int) -> set[int]:
+    """The account's files whose current version has no build attempt yet: the list
+    shows "Building…" for them and keeps asking until none is left."""
+    return {
+        feed_id
+        for feed_id, key, last_key in repo.build_keys(session, account_id)
+        if last_key != key
+    }

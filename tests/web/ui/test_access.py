@@ -74,6 +74,8 @@ def test_the_ui_has_the_pages_of_the_issue(client: TestClient) -> None:
     gets = page_routes(client.app, "GET")  # type: ignore[arg-type]
     for path in (
         "/login",
+        "/overview",
+        "/settings/integrations/custom/builds",
         "/products",
         "/products/{product_id}",
         "/warehouses",

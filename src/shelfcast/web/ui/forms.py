@@ -277,6 +277,21 @@ class FormErrors:
     def all(self) -> list[str]:
         return [m for messages in self.messages.values() for m in messages]
 
+    def all_naming_columns(self, columns: Sequence[ColumnState]) -> list[str]:
+        """Every message, those of a column row led by the column they concern
+        (``Column 3 “Price”: ...``): the preview lists them away from the rows."""
+        found: list[str] = []
+        for key, messages in self.messages.items():
+            name, _, index_text = key.partition(".")
+            if name == "columns" and index_text.isdigit():
+                index = int(index_text)
+                header = columns[index].header.strip() if index < len(columns) else ""
+                lead = f"Column {index + 1} “{header}”" if header else f"Column {index + 1}"
+                found.extend(f"{lead}: {m[:1].lower()}{m[1:]}" for m in messages)
+            else:
+                found.extend(messages)
+        return found
+
     @classmethod
     def of_validation(cls, error: ValidationError) -> FormErrors:
         errors = cls()

@@ -15,11 +15,15 @@ from fastapi.routing import APIRoute
 from starlette.requests import ClientDisconnect
 
 from shelfcast.errors import NotFound, PlanLimit
+from shelfcast.feeds.schemas import MAX_COLUMNS
+from shelfcast.web.ui.form_limits import MAX_FORM_FIELDS, FormTooLarge
 from shelfcast.web.ui.security import CsrfError
 from shelfcast.web.ui.session import LoginRequired, SignedIn, pop_flashes
 from shelfcast.web.ui.state import ui_state
 
 log = logging.getLogger(__name__)
+# Where a signed-in merchant lands: the overview of their files.
+HOME = "/overview"
 
 # Pages load nothing from elsewhere except product images (the merchant's own URLs).
 CONTENT_SECURITY_POLICY = (
@@ -73,10 +77,10 @@ def redirect(url: str, request: Request | None = None) -> Response:
 def safe_next(target: str | None) -> str:
     """A local path to go back to after signing in (never another site)."""
     if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
-        return "/products"
+        return HOME
     parts = urlsplit(target)
     if parts.scheme or parts.netloc:
-        return "/products"
+        return HOME
     return target
 
 
@@ -126,6 +130,15 @@ class PageRoute(APIRoute):
                 return not_found_page(request)
             except PlanLimit as error:
                 return error_page(request, 403, "Not included in your plan", str(error))
+            except FormTooLarge:
+                return error_page(
+                    request,
+                    413,
+                    "This form is too large",
+                    f"A form may hold at most {MAX_FORM_FIELDS:,} fields (a file of "
+                    f"{MAX_COLUMNS:,} columns fits). Nothing was saved: go back, remove "
+                    "columns or warehouses and save again.",
+                )
             except ClientDisconnect:  # gone before its form was read: nobody to answer
                 return Response(status_code=400)
 

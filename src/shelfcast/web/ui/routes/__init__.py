@@ -7,6 +7,7 @@ from shelfcast.web.ui.routes import (
     imports,
     integration,
     inventory,
+    overview,
     product_edit,
     signin,
     stock,
@@ -21,3 +22,4 @@ router.include_router(inventory.router)
 router.include_router(integration.router)
 router.include_router(definitions.router)
 router.include_router(imports.router)
+router.include_router(overview.router)

@@ -15,13 +15,24 @@ from shelfcast.catalog import service as catalog
 from shelfcast.errors import InvalidInput, PlanLimit
 from shelfcast.feeds import service as feeds
 from shelfcast.feeds.fields import PRODUCT_FIELD_LABELS
+from shelfcast.feeds.link_changes import DEFAULT_GRACE_DAYS, GRACE_DAYS
 from shelfcast.feeds.schemas import FeedCreate, FeedRead, FeedUpdate, check_sheet_name
 from shelfcast.publish import status as publish_status
+from shelfcast.publish.reachability import Reach, link_reach
 from shelfcast.render.spec import ColumnSource, CsvSeparator, FileType
 from shelfcast.web.deps import IdPath, SessionDep, SettingsDep
+from shelfcast.web.ui.form_limits import MAX_FORM_FIELDS
 from shelfcast.web.ui.forms import FORM, ColumnState, FeedFormState, FormErrors
 from shelfcast.web.ui.rendering import page, redirect
 from shelfcast.web.ui.routes._router import FormDep, page_router
+from shelfcast.web.ui.routes.overview import window_extras
+from shelfcast.web.ui.save_checks import (
+    SaveCheck,
+    confirmed,
+    grace,
+    link_changed_message,
+    save_check,
+)
 from shelfcast.web.ui.session import (
     ReadSessionDep,
     SignedIn,
@@ -112,6 +123,7 @@ def integration_window(
             "limit": signed.plan.feed_file_limit,
             "limit_message": _limit_message(session, signed),
             "hobby": signed.plan is Plan.HOBBY,
+            **window_extras(session, signed, reads, settings.base_url),
         },
         signed=signed,
     )
@@ -126,7 +138,12 @@ def save_integration(
     if enabled:
         flash(request, "success", "Integration enabled: every enabled file is served at its link.")
     else:
-        flash(request, "info", "Integration disabled: every link of this account answers 404.")
+        flash(
+            request,
+            "info",
+            "Integration disabled: stores cannot download any of your files until you "
+            "enable it again.",
+        )
     return redirect(WINDOW)
 
 
@@ -141,6 +158,7 @@ def _form_page(
     *,
     errors: FormErrors | None = None,
     feed: FeedRead | None = None,
+    check: SaveCheck | None = None,
     status_code: int = 200,
 ) -> Response:
     price_types = catalog.list_price_types(session, signed.account_id)
@@ -162,6 +180,12 @@ def _form_page(
         "price_types": [(str(p.id), f"{p.name} ({p.currency})") for p in price_types],
         "blank_column": ColumnState(),
         "no_errors": FormErrors(),
+        "check": check or SaveCheck(),
+        "grace_days": GRACE_DAYS,
+        "default_grace_days": DEFAULT_GRACE_DAYS,
+        "max_form_fields": MAX_FORM_FIELDS,
+        "unreachable": feed is not None and link_reach(feed.url) is not Reach.PUBLIC,
+        "integration_on": feeds.get_integration(session, signed.account_id).enabled,
     }
     return page(request, "feed_form.html", context, signed=signed, status_code=status_code)
 
@@ -225,6 +249,9 @@ def create_file(
         return _form_page(request, signed, session, state)
     try:
         data = FeedCreate.model_validate(state.payload())
+        check = save_check(session, signed.account_id, data)
+        if check and not confirmed(check, form):
+            return _form_page(request, signed, session, state, check=check)
         created = feeds.create_feed(session, signed.account_id, data)
     except ValidationError as error:
         return _form_page(
@@ -287,9 +314,9 @@ def preview(
         context["header_row"] = data.header_row
         context["sources"] = [c.source.value for c in data.columns]
     except ValidationError as error:
-        context["problems"] = FormErrors.of_validation(error).all()
+        context["problems"] = FormErrors.of_validation(error).all_naming_columns(state.columns)
     except InvalidInput as error:
-        context["problems"] = FormErrors.of_fields(error.errors).all()
+        context["problems"] = FormErrors.of_fields(error.errors).all_naming_columns(state.columns)
     return page(request, "_preview.html", context, signed=signed, fragment=True)
 
 
@@ -308,7 +335,10 @@ def update_file(
         return _form_page(request, signed, session, state, feed=read)
     try:
         data = FeedUpdate.model_validate(state.payload())
-        feeds.update_feed(session, signed.account_id, feed_id, data)
+        check = save_check(session, signed.account_id, data, read)
+        if check and not confirmed(check, form):
+            return _form_page(request, signed, session, state, feed=read, check=check)
+        feeds.update_feed(session, signed.account_id, feed_id, data, old_name_grace=grace(form))
     except ValidationError as error:
         return _form_page(
             request,
@@ -330,8 +360,10 @@ def update_file(
             feed=read,
             status_code=400,
         )
-    status = "enabled" if data.enabled else "disabled: its link answers 404"
+    status = "enabled" if data.enabled else "disabled: stores cannot download it"
     flash(request, "success", f"File “{file_label(read)}” saved; upload {status}.")
+    if check.link is not None:
+        flash(request, "info", link_changed_message(check.link, grace(form)))
     return redirect(f"{WINDOW}?highlight={feed_id}")
 
 

@@ -74,8 +74,10 @@ def products(
     category: str = "",
     after: str = "",
     trail: str = "",
+    stock: str = "",
 ) -> Response:
     query = q.strip()[:MAX_QUERY]
+    out = stock == "out"  # the overview's "out of stock" link
     category_id = _int_or_none(category)
     cursor = _int_or_none(after)
     steps = [n for part in trail.split(",") if (n := _int_or_none(part)) is not None][-MAX_TRAIL:]
@@ -86,10 +88,12 @@ def products(
         category_id=category_id,
         after=cursor,
         limit=PAGE_SIZE,
+        only_out_of_stock=out,
     )
 
     def link(**changes: object) -> str:
-        params = {"q": query, "category": category_id or "", **changes}
+        params: dict[str, object] = {"q": query, "category": category_id or ""}
+        params |= {"stock": "out" if out else "", **changes}
         return "/products?" + urlencode({k: v for k, v in params.items() if v not in ("", None)})
 
     next_link = (
@@ -108,6 +112,7 @@ def products(
             "nav": "products",
             "q": query,
             "category_id": category_id,
+            "out_of_stock": out,
             "categories": catalog.list_categories(session, signed.account_id),
             "warehouses": catalog.list_warehouses(session, signed.account_id),
             "rows": _rows(found.products),

@@ -6,7 +6,7 @@ from fastapi import Request, Response
 
 from shelfcast.accounts import service as accounts
 from shelfcast.web.deps import SessionDep
-from shelfcast.web.ui.rendering import page, redirect, safe_next
+from shelfcast.web.ui.rendering import HOME, page, redirect, safe_next
 from shelfcast.web.ui.routes._router import FormDep, page_router
 from shelfcast.web.ui.security import new_csrf_secret
 from shelfcast.web.ui.session import USER_KEY, flash
@@ -17,7 +17,7 @@ router = page_router()
 
 @router.get("/")
 def home(request: Request) -> Response:
-    return redirect("/products" if USER_KEY in request.session else "/login")
+    return redirect(HOME if USER_KEY in request.session else "/login")
 
 
 @router.get("/login")
