@@ -14,12 +14,13 @@ from shelfcast.catalog.models import (
 )
 from shelfcast.db.base import Base
 from shelfcast.feeds.models import FeedColumn, FeedFile, FeedLink, FeedWarehouse, Integration
-from shelfcast.publish.models import FeedBuild, Fetch
+from shelfcast.publish.models import BuildRecord, FeedBuild, Fetch
 
 __all__ = [
     "Account",
     "ApiKey",
     "Base",
+    "BuildRecord",
     "Category",
     "CustomField",
     "CustomFieldValue",

@@ -45,6 +45,12 @@ class FeedFile(Base):
     header_row: Mapped[int] = mapped_column(default=1)
     include_zero_stock: Mapped[bool] = mapped_column(default=False)
     enabled: Mapped[bool] = mapped_column(default=True)
+    # The marketplace preset the file started from (feeds/presets.py): its required
+    # columns are what the validation report checks.
+    preset: Mapped[str | None] = mapped_column(String(50), default=None)
+    # A build whose row count drops by more than this share of the published file's
+    # is held, not published (0 turns the guard off).
+    publish_guard_percent: Mapped[int] = mapped_column(default=50, server_default="50")
     # Bumped with every change of the file's own settings, columns or warehouses.
     settings_version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

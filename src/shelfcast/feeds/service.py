@@ -198,6 +198,8 @@ def feed_reads(session: Session, feeds: Sequence[FeedFile], base_url: str) -> li
             include_zero_stock=feed.include_zero_stock,
             enabled=feed.enabled,
             columns=[_column_read(c) for c in columns[feed.id]],
+            preset=feed.preset,
+            publish_guard_percent=feed.publish_guard_percent,
             url=feed_url(base_url, links[feed.id], feed),
             status="enabled" if feed.enabled else "disabled",
             created_at=feed.created_at,
@@ -238,7 +240,15 @@ def _settings_values(
     errors: list[FieldError] = []
     values: dict[str, Any] = {
         name: getattr(data, name)
-        for name in ("store_name", "store_url", "header_row", "include_zero_stock", "enabled")
+        for name in (
+            "store_name",
+            "store_url",
+            "header_row",
+            "include_zero_stock",
+            "enabled",
+            "preset",
+            "publish_guard_percent",
+        )
         if name in given or current is None
     }
     # The separator belongs to CSV files only.

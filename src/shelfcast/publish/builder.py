@@ -19,7 +19,7 @@ import queue
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import AbstractContextManager, ExitStack, contextmanager
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -31,7 +31,9 @@ from shelfcast.db.base import utcnow
 from shelfcast.db.session import transaction
 from shelfcast.feeds import service as feeds
 from shelfcast.publish import repository as repo
+from shelfcast.publish.guard import guards, held_name, hold_reason
 from shelfcast.publish.keys import key_order
+from shelfcast.publish.models import BuildOutcome
 from shelfcast.publish.store import FileStore
 from shelfcast.render.spec import FileType
 
@@ -44,6 +46,7 @@ class Outcome(StrEnum):
     BUILT = "built"
     CURRENT = "current"  # nothing changed: nothing rebuilt
     BUSY = "busy"  # another thread or process holds the feed's lock
+    HELD = "held"  # built, but the publish guard keeps the last good file serving
     FAILED = "failed"
     GONE = "gone"
 
@@ -197,14 +200,40 @@ class FeedBuilder:
                     and self.store.path(feed_id, key, extension).exists()
                 ):
                     return BuildResult(Outcome.CURRENT, key)
+                if (
+                    build is not None
+                    and build.held_key == key
+                    and self.store.path(feed_id, held_name(key), extension).exists()
+                ):
+                    return BuildResult(Outcome.HELD, key)
+                # A guarded build is written under its held name and renamed in once it
+                # passes: the link never sees a file the guard would have stopped.
+                guarded = guards(
+                    self.store, feed_id, feed.publish_guard_percent, build, extension
+                )
+                gzipped = feed.file_type == FileType.CSV
                 result = self.store.write(
                     feed_id,
-                    key,
+                    held_name(key) if guarded else key,
                     extension,
                     lambda out: feeds.render_feed_file(session, feed, out),
-                    gzipped=feed.file_type == FileType.CSV,
+                    gzipped=gzipped and not guarded,
                 )
-                size = self.store.path(feed_id, key, extension).stat().st_size
+                published_key = build.published_key if build is not None else None
+                reason = (
+                    hold_reason(feed.publish_guard_percent, build.published_rows, result.rows)
+                    if guarded and build is not None
+                    else None
+                )
+                size = self.store.path(
+                    feed_id, held_name(key) if guarded else key, extension
+                ).stat().st_size
+            if reason is not None:
+                self._record_held(feed_id, account_id, key, result.rows, size, reason, started)
+                self.store.remove_others(feed_id, published_key or key, held_name(key))
+                return BuildResult(Outcome.HELD, key, reason)
+            if guarded:
+                self.store.promote(feed_id, held_name(key), key, extension, gzipped=gzipped)
             self._record_success(feed_id, account_id, key, result.rows, size, started)
             self._failed.pop(feed_id, None)
             self.store.remove_others(feed_id, key)
@@ -223,6 +252,7 @@ class FeedBuilder:
         self, feed_id: int, account_id: int, key: str, rows: int, size: int, started: float
     ) -> None:
         now = utcnow()
+        seconds = time.perf_counter() - started
         with transaction(self.writes) as session:
             build = repo.get_build(session, feed_id)
             published = build.published_key if build else None
@@ -230,7 +260,7 @@ class FeedBuilder:
                 "last_key": key,
                 "last_status": "ok",
                 "last_at": now,
-                "last_seconds": time.perf_counter() - started,
+                "last_seconds": seconds,
                 "last_error": None,
             }
             if published is None or key_order(key) >= key_order(published):
@@ -239,26 +269,101 @@ class FeedBuilder:
                     "published_at": now,
                     "published_rows": rows,
                     "published_bytes": size,
+                    # A build that passes replaces whatever the guard held before it.
+                    "held_key": None,
+                    "held_at": None,
+                    "held_rows": None,
+                    "held_bytes": None,
+                    "held_reason": None,
                 }
             repo.save_build(session, feed_id, account_id, **values)
+            repo.add_build_record(
+                session,
+                feed_id=feed_id,
+                account_id=account_id,
+                at=now,
+                seconds=seconds,
+                rows=rows,
+                size=size,
+                outcome=BuildOutcome.PUBLISHED,
+                reason=None,
+            )
+
+    def _record_held(
+        self,
+        feed_id: int,
+        account_id: int,
+        key: str,
+        rows: int,
+        size: int,
+        reason: str,
+        started: float,
+    ) -> None:
+        now = utcnow()
+        seconds = time.perf_counter() - started
+        with transaction(self.writes) as session:
+            repo.save_build(
+                session,
+                feed_id,
+                account_id,
+                last_key=key,
+                last_status=BuildOutcome.HELD.value,
+                last_at=now,
+                last_seconds=seconds,
+                last_error=None,
+                held_key=key,
+                held_at=now,
+                held_rows=rows,
+                held_bytes=size,
+                held_reason=reason,
+            )
+            repo.add_build_record(
+                session,
+                feed_id=feed_id,
+                account_id=account_id,
+                at=now,
+                seconds=seconds,
+                rows=rows,
+                size=size,
+                outcome=BuildOutcome.HELD,
+                reason=reason,
+            )
 
     def _record_failure(
         self, feed_id: int, account_id: int, key: str, message: str, started: float
     ) -> None:
         try:
+            now = utcnow()
+            seconds = time.perf_counter() - started
             with transaction(self.writes) as session:
                 repo.save_build(
                     session,
                     feed_id,
                     account_id,
                     last_key=key,
-                    last_status="failed",
-                    last_at=utcnow(),
-                    last_seconds=time.perf_counter() - started,
+                    last_status=BuildOutcome.FAILED.value,
+                    last_at=now,
+                    last_seconds=seconds,
                     last_error=message[:2000],
+                )
+                repo.add_build_record(
+                    session,
+                    feed_id=feed_id,
+                    account_id=account_id,
+                    at=now,
+                    seconds=seconds,
+                    rows=None,
+                    size=None,
+                    outcome=BuildOutcome.FAILED,
+                    reason=message[:2000],
                 )
         except Exception:
             log.exception("could not record the failed build of feed %s", feed_id)
+
+    def feed_lock(self, feed_id: int) -> AbstractContextManager[bool]:
+        """The feed's build lock, tried without waiting (True when taken): publishing a
+        held build takes it so that no build runs meanwhile."""
+        return self._feed_lock(feed_id)
 
     @contextmanager
     def _feed_lock(self, feed_id: int) -> Iterator[bool]:

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, func, insert, select, update
+from sqlalchemy import Connection, bindparam, case, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from shelfcast.accounts.models import Account
 from shelfcast.feeds.models import FeedFile, FeedLink, Integration
 from shelfcast.publish.keys import version_key
-from shelfcast.publish.models import FeedBuild, Fetch
+from shelfcast.publish.models import BuildOutcome, BuildRecord, FeedBuild, Fetch
+
+# How many build records each feed keeps (the health page shows the last 20).
+KEEP_BUILD_RECORDS = 100
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +36,7 @@ class LinkTarget:
     feed_created_at: datetime
     published_key: str | None
     published_at: datetime | None
+    held_key: str | None
 
     @property
     def key(self) -> str:
@@ -57,6 +61,7 @@ _LINK_TARGET = (
         FeedFile.created_at,
         FeedBuild.published_key,
         FeedBuild.published_at,
+        FeedBuild.held_key,
     )
     .select_from(FeedLink)
     .join(FeedFile, FeedFile.id == FeedLink.feed_id)
@@ -135,3 +140,135 @@ def last_fetches(session: Session, feed_ids: Sequence[int]) -> dict[int, datetim
         .group_by(Fetch.feed_id)
     )
     return dict(rows.all())
+
+
+def add_build_record(
+    session: Session,
+    *,
+    feed_id: int,
+    account_id: int,
+    at: datetime,
+    seconds: float,
+    rows: int | None,
+    size: int | None,
+    outcome: BuildOutcome,
+    reason: str | None,
+) -> None:
+    """Append one build to the feed's history and drop what is past the kept number."""
+    session.add(
+        BuildRecord(
+            feed_id=feed_id,
+            account_id=account_id,
+            at=at,
+            seconds=seconds,
+            rows=rows,
+            bytes=size,
+            outcome=outcome.value,
+            reason=reason,
+        )
+    )
+    session.flush()
+    oldest_kept = session.scalar(
+        select(BuildRecord.id)
+        .where(BuildRecord.feed_id == feed_id)
+        .order_by(BuildRecord.id.desc())
+        .offset(KEEP_BUILD_RECORDS - 1)
+        .limit(1)
+    )
+    if oldest_kept is not None:
+        session.execute(
+            delete(BuildRecord).where(BuildRecord.feed_id == feed_id, BuildRecord.id < oldest_kept)
+        )
+
+
+# --- the health page's queries: each one statement, whatever the log's size -------------
+
+
+def _day(dialect: str) -> Any:
+    """A fetch's UTC day as 'YYYY-MM-DD' (SQLite keeps UTC text; PostgreSQL a timestamptz)."""
+    if dialect == "postgresql":
+        return func.to_char(func.timezone("UTC", Fetch.at), "YYYY-MM-DD")
+    return func.substr(Fetch.at, 1, 10)
+
+
+def fetches_by_day(
+    session: Session, feed_id: int, since: datetime
+) -> list[tuple[str, int, int, int]]:
+    """(day, 2xx, 304, 4xx/5xx) per day with fetches since ``since``."""
+    day = _day(session.get_bind().dialect.name).label("day")
+    rows = session.execute(
+        select(
+            day,
+            func.sum(case((Fetch.status < 300, 1), else_=0)),
+            func.sum(case((Fetch.status == 304, 1), else_=0)),
+            func.sum(case((Fetch.status >= 400, 1), else_=0)),
+        )
+        .where(Fetch.feed_id == feed_id, Fetch.at >= since)
+        .group_by(day)
+    )
+    return [(str(d), int(a or 0), int(b or 0), int(c or 0)) for d, a, b, c in rows]
+
+
+def fetch_clients(
+    session: Session, feed_id: int, since: datetime, limit: int
+) -> list[tuple[str | None, str | None, int, datetime]]:
+    """(user agent, address, fetches, last fetch) of each client since ``since``."""
+    last = func.max(Fetch.at).label("last_at")
+    rows = session.execute(
+        select(Fetch.user_agent, Fetch.client, func.count(), last)
+        .where(Fetch.feed_id == feed_id, Fetch.at >= since)
+        .group_by(Fetch.user_agent, Fetch.client)
+        .order_by(last.desc())
+        .limit(limit)
+    )
+    return [(ua, client, int(n), at) for ua, client, n, at in rows]
+
+
+@dataclass(frozen=True, slots=True)
+class FetchSpan:
+    """The successful fetches (2xx, 304) of one feed in a window: how many, first, last."""
+
+    count: int
+    first_at: datetime | None
+    last_at: datetime | None
+
+
+def fetch_spans(
+    session: Session, feed_ids: Sequence[int], since: datetime
+) -> dict[int, FetchSpan]:
+    if not feed_ids:
+        return {}
+    rows = session.execute(
+        select(Fetch.feed_id, func.count(), func.min(Fetch.at), func.max(Fetch.at))
+        .where(Fetch.feed_id.in_(feed_ids), Fetch.at >= since, Fetch.status < 400)
+        .group_by(Fetch.feed_id)
+    )
+    return {
+        feed_id: FetchSpan(int(n), _aware(first), _aware(last))
+        for feed_id, n, first, last in rows
+    }
+
+
+def _aware(value: Any) -> datetime | None:
+    """min()/max() come back untyped on SQLite (text): parse them like the column does."""
+    if value is None or isinstance(value, datetime):
+        return value.replace(tzinfo=value.tzinfo or UTC) if value is not None else None
+    parsed = datetime.fromisoformat(str(value))
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def build_records(session: Session, feed_id: int, limit: int) -> Sequence[BuildRecord]:
+    return session.scalars(
+        select(BuildRecord)
+        .where(BuildRecord.feed_id == feed_id)
+        .order_by(BuildRecord.id.desc())
+        .limit(limit)
+    ).all()
+
+
+def prune_fetches(session: Session, before: datetime, batch: int) -> int:
+    """Delete up to ``batch`` fetches older than ``before`` (the caller loops: short
+    transactions keep the log writable meanwhile); returns how many went."""
+    oldest = select(Fetch.id).where(Fetch.at < before).order_by(Fetch.at).limit(batch)
+    result = session.execute(delete(Fetch).where(Fetch.id.in_(oldest.scalar_subquery())))
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
