@@ -157,6 +157,23 @@ def _preview(other: Api, owned: Owned) -> None:
     _not_found(other.get(f"/feeds/{owned.feed['id']}/preview"))
 
 
+def _feed_presets(other: Api, owned: Owned) -> None:
+    # Presets are filled in with the caller's own warehouses and price types only.
+    response = other.get("/feed-presets")
+    assert response.status_code == 200
+    for preset in response.json():
+        assert owned.warehouse_id not in preset["warehouse_ids"]
+        assert owned.price_type_id not in [c.get("price_type_id") for c in preset["columns"]]
+
+
+def _publish(other: Api, owned: Owned) -> None:
+    _not_found(other.post(f"/feeds/{owned.feed['id']}/publish"))
+
+
+def _health(other: Api, owned: Owned) -> None:
+    _not_found(other.get(f"/feeds/{owned.feed['id']}/health"))
+
+
 WALK: dict[tuple[str, str], Callable[[Api, Owned], None]] = {
     ("GET", "/api/v1/warehouses"): _warehouses,
     ("POST", "/api/v1/warehouses"): _create_warehouse,
@@ -180,6 +197,9 @@ WALK: dict[tuple[str, str], Callable[[Api, Owned], None]] = {
     ("DELETE", "/api/v1/feeds/{feed_id}"): _delete_feed,
     ("POST", "/api/v1/feeds/{feed_id}/rotate-link"): _rotate_link,
     ("GET", "/api/v1/feeds/{feed_id}/preview"): _preview,
+    ("GET", "/api/v1/feed-presets"): _feed_presets,
+    ("POST", "/api/v1/feeds/{feed_id}/publish"): _publish,
+    ("GET", "/api/v1/feeds/{feed_id}/health"): _health,
 }
 
 
@@ -218,6 +238,7 @@ def _snapshot(owned: Owned) -> dict[str, Any]:
             "/integration",
             f"/feeds/{owned.feed['id']}",
             f"/feeds/{owned.feed['id']}/preview",
+            f"/feeds/{owned.feed['id']}/health",
         )
     }
 
