@@ -59,6 +59,7 @@ __all__ = [
     "hash_token",
     "list_feeds",
     "plan_feed",
+    "plan_unsaved",
     "preview",
     "preview_unsaved",
     "raw_rows",
@@ -396,6 +397,11 @@ def preview_unsaved(session: Session, account_id: int, data: FeedCreate, limit: 
     """The preview of a feed file as :func:`preview` shows it, from settings not saved
     yet (the UI's live preview while the form is edited). The settings are checked
     as :func:`create_feed` checks them (``InvalidInput``); nothing is written."""
+    return preview_of(session, plan_unsaved(session, account_id, data), limit)
+
+
+def plan_unsaved(session: Session, account_id: int, data: FeedCreate) -> FeedPlan:
+    """The plan of settings not saved yet, checked as :func:`create_feed` checks them."""
     values = _settings_values(data, data.file_type)
     _check_against_account(session, account_id, data.warehouse_ids, data.columns, data.file_type)
     unsaved = FeedFile(
@@ -403,6 +409,4 @@ def preview_unsaved(session: Session, account_id: int, data: FeedCreate, limit: 
         file_type=data.file_type.value,
         **{"csv_separator": CsvSeparator.COMMA.value, **values},
     )
-    return preview_of(
-        session, plan_columns(session, unsaved, data.columns, data.warehouse_ids), limit
-    )
+    return plan_columns(session, unsaved, data.columns, data.warehouse_ids)

@@ -208,9 +208,7 @@ class FeedBuilder:
                     return BuildResult(Outcome.HELD, key)
                 # A guarded build is written under its held name and renamed in once it
                 # passes: the link never sees a file the guard would have stopped.
-                guarded = guards(
-                    self.store, feed_id, feed.publish_guard_percent, build, extension
-                )
+                guarded = guards(self.store, feed_id, feed.publish_guard_percent, build, extension)
                 gzipped = feed.file_type == FileType.CSV
                 result = self.store.write(
                     feed_id,
@@ -225,9 +223,11 @@ class FeedBuilder:
                     if guarded and build is not None
                     else None
                 )
-                size = self.store.path(
-                    feed_id, held_name(key) if guarded else key, extension
-                ).stat().st_size
+                size = (
+                    self.store.path(feed_id, held_name(key) if guarded else key, extension)
+                    .stat()
+                    .st_size
+                )
             if reason is not None:
                 self._record_held(feed_id, account_id, key, result.rows, size, reason, started)
                 self.store.remove_others(feed_id, published_key or key, held_name(key))

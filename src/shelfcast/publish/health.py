@@ -121,4 +121,3 @@ def _every_day(counts: list[tuple[str, int, int, int]], now: datetime) -> list[F
 def _day(day: date, counts: tuple[int, int, int]) -> FetchDay:
     ok, not_modified, failed = counts
     return FetchDay(day=day, ok=ok, not_modified=not_modified, failed=failed)
-

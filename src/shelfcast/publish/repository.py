@@ -233,9 +233,7 @@ class FetchSpan:
     last_at: datetime | None
 
 
-def fetch_spans(
-    session: Session, feed_ids: Sequence[int], since: datetime
-) -> dict[int, FetchSpan]:
+def fetch_spans(session: Session, feed_ids: Sequence[int], since: datetime) -> dict[int, FetchSpan]:
     if not feed_ids:
         return {}
     rows = session.execute(
@@ -244,8 +242,7 @@ def fetch_spans(
         .group_by(Fetch.feed_id)
     )
     return {
-        feed_id: FetchSpan(int(n), _aware(first), _aware(last))
-        for feed_id, n, first, last in rows
+        feed_id: FetchSpan(int(n), _aware(first), _aware(last)) for feed_id, n, first, last in rows
     }
 
 

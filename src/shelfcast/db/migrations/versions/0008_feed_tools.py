@@ -18,9 +18,7 @@ def upgrade() -> None:
     with op.batch_alter_table("feed_files", schema=None) as batch_op:
         batch_op.add_column(sa.Column("preset", sa.String(length=50), nullable=True))
         batch_op.add_column(
-            sa.Column(
-                "publish_guard_percent", sa.Integer(), server_default="50", nullable=False
-            )
+            sa.Column("publish_guard_percent", sa.Integer(), server_default="50", nullable=False)
         )
     with op.batch_alter_table("feed_builds", schema=None) as batch_op:
         batch_op.add_column(sa.Column("held_key", sa.String(length=100), nullable=True))
