@@ -335,7 +335,7 @@ class PresetRead(_Strict):
     marketplace: str
     source: str = Field(description="Where the column names and required columns come from")
     required_columns: list[str]
-    preset: str
+    preset: str | None = None
     store_name: str
     store_url: str
     warehouse_ids: list[int]

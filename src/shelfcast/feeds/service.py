@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -57,10 +57,12 @@ __all__ = [
     "get_feed",
     "get_integration",
     "hash_token",
+    "links_in_grace",
     "list_feeds",
     "plan_feed",
     "plan_unsaved",
     "preview",
+    "preview_of",
     "preview_unsaved",
     "raw_rows",
     "render_feed_file",
@@ -384,6 +386,15 @@ def rotate_link(
     feed = get_feed(session, account_id, feed_id, "update")
     repo.expire_links(session, feed.id, utcnow() + grace)
     return _new_link(session, feed)
+
+
+def links_in_grace(session: Session, feed: FeedFile, base_url: str) -> list[tuple[str, datetime]]:
+    """(url, works until) of the feed's old links still in their grace period."""
+    return [
+        (feed_url(base_url, link, feed), link.expires_at)
+        for link in repo.links_in_grace(session, feed.id, utcnow())
+        if link.expires_at is not None
+    ]
 
 
 def feed_url(base_url: str, link: FeedLink, feed: FeedFile) -> str:

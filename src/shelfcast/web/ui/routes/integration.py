@@ -4,6 +4,8 @@ preview, and the file's link (the help article's steps, in its order)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from fastapi import Request, Response
@@ -14,11 +16,16 @@ from shelfcast.accounts.models import Plan
 from shelfcast.catalog import service as catalog
 from shelfcast.errors import InvalidInput, PlanLimit
 from shelfcast.feeds import service as feeds
+from shelfcast.feeds import starting
 from shelfcast.feeds.fields import PRODUCT_FIELD_LABELS
+from shelfcast.feeds.presets import PRESETS
 from shelfcast.feeds.schemas import FeedCreate, FeedRead, FeedUpdate, check_sheet_name
+from shelfcast.feeds.validation import validate_plan
+from shelfcast.publish import health
 from shelfcast.publish import status as publish_status
 from shelfcast.render.spec import ColumnSource, CsvSeparator, FileType
 from shelfcast.web.deps import IdPath, SessionDep, SettingsDep
+from shelfcast.web.deps import get_runtime as runtime_of
 from shelfcast.web.ui.forms import FORM, ColumnState, FeedFormState, FormErrors
 from shelfcast.web.ui.rendering import page, redirect
 from shelfcast.web.ui.routes._router import FormDep, page_router
@@ -33,6 +40,9 @@ from shelfcast.web.ui.session import (
 router = page_router()
 WINDOW = "/settings/integrations/custom"
 PREVIEW_ROWS = 20
+MAX_GRACE_DAYS = 90  # as the API's rotate-link allows
+# The live form checks this many rows on each change; the health page checks them all.
+VALIDATION_ROWS = 5_000
 
 FILE_TYPES = [
     (FileType.CSV, "CSV"),
@@ -108,6 +118,7 @@ def integration_window(
             "nav": "settings",
             "enabled": integration.enabled,
             "files": reads,
+            "listening": health.listening_of(session, [r.id for r in reads]),
             "highlight": highlight,
             "limit": signed.plan.feed_file_limit,
             "limit_message": _limit_message(session, signed),
@@ -160,8 +171,26 @@ def _form_page(
         "price_types": [(str(p.id), f"{p.name} ({p.currency})") for p in price_types],
         "blank_column": ColumnState(),
         "no_errors": FormErrors(),
+        "presets": [(p.key, p.marketplace) for p in PRESETS.values()],
+        "old_links": _old_links(session, signed, feed, runtime_of(request).settings.base_url),
     }
     return page(request, "feed_form.html", context, signed=signed, status_code=status_code)
+
+
+@dataclass(frozen=True)
+class OldLink:
+    url: str
+    expires_at: datetime
+
+
+def _old_links(
+    session: Session, signed: SignedIn, feed: FeedRead | None, base_url: str
+) -> list[OldLink]:
+    """The old links of a file still in their grace period: the window shows both."""
+    if feed is None:
+        return []
+    stored = feeds.get_feed(session, signed.account_id, feed.id)
+    return [OldLink(u, at) for u, at in feeds.links_in_grace(session, stored, base_url)]
 
 
 def _column_action(state: FeedFormState, action: str) -> bool:
@@ -192,15 +221,22 @@ def _feed_read(session: Session, signed: SignedIn, feed_id: int, base_url: str) 
 
 
 @router.get(f"{WINDOW}/files/new")
-def new_file(request: Request, signed: SignedInDep, session: SessionDep) -> Response:
+def new_file(
+    request: Request, signed: SignedInDep, session: SessionDep, preset: str = ""
+) -> Response:
+    """A new file's form: blank, or filled in from a marketplace preset (``?preset=``)."""
     message = _limit_message(session, signed)
     if message is not None:
         return _plan_limit_page(request, signed, message)
-    warehouses = catalog.list_warehouses(session, signed.account_id)
-    state = FeedFormState(
-        warehouse_ids=[str(w.id) for w in warehouses],
-        columns=[ColumnState(**vars(c)) for c in STARTER_COLUMNS],
-    )
+    chosen = starting.preset_read(session, signed.account_id, preset) if preset else None
+    if chosen is not None:
+        state = FeedFormState.from_preset(chosen)
+    else:
+        warehouses = catalog.list_warehouses(session, signed.account_id)
+        state = FeedFormState(
+            warehouse_ids=[str(w.id) for w in warehouses],
+            columns=[ColumnState(**vars(c)) for c in STARTER_COLUMNS],
+        )
     return _form_page(request, signed, session, state)
 
 
@@ -281,7 +317,9 @@ def preview(
     context: dict[str, Any] = {"state": state, "rows_shown": PREVIEW_ROWS}
     try:
         data = FeedCreate.model_validate(body)
-        context["preview"] = feeds.preview_unsaved(session, signed.account_id, data, PREVIEW_ROWS)
+        plan = feeds.plan_unsaved(session, signed.account_id, data)
+        context["preview"] = feeds.preview_of(session, plan, PREVIEW_ROWS)
+        context["validation"] = validate_plan(session, plan, data.preset, VALIDATION_ROWS)
         context["header_row"] = data.header_row
         context["sources"] = [c.source.value for c in data.columns]
     except ValidationError as error:
@@ -353,16 +391,35 @@ def new_link(
     signed: SignedInDep,
     session: SessionDep,
     settings: SettingsDep,
+    form: FormDep,
 ) -> Response:
-    feeds.rotate_link(session, signed.account_id, feed_id)
+    grace_days = _grace_days(form.get("grace_days"))
+    if grace_days is None:
+        _feed_read(session, signed, feed_id, settings.base_url)  # 404 first
+        flash(request, "error", "Keep the old link working for: a whole number of days, 0 to 90.")
+        return redirect(f"{WINDOW}/files/{feed_id}")
+    feeds.rotate_link(session, signed.account_id, feed_id, timedelta(days=grace_days))
     read = _feed_read(session, signed, feed_id, settings.base_url)
+    if grace_days:
+        kept = f"the old one keeps working for {grace_days} day{'s' if grace_days != 1 else ''}"
+    else:
+        kept = "the old one no longer works"
     flash(
         request,
         "success",
-        f"New link issued; the old one no longer works. Paste the new link into your "
-        f"{read.store_name} account.",
+        f"New link issued; {kept}. Paste the new link into your {read.store_name} account.",
     )
     return redirect(f"{WINDOW}/files/{feed_id}")
+
+
+def _grace_days(raw: object) -> int | None:
+    """The days the old link keeps working: 0 (or left empty) to 90, else None."""
+    text = raw.strip() if isinstance(raw, str) else ""
+    if not text:
+        return 0
+    if not text.isdigit() or int(text) > MAX_GRACE_DAYS:
+        return None
+    return int(text)
 
 
 @router.post(f"{WINDOW}/files/{{feed_id}}/delete")
