@@ -347,3 +347,33 @@ class PresetRead(_Strict):
     include_zero_stock: bool
     enabled: bool
     columns: list[ColumnRead]
+
+
+class SampleDetected(_Strict):
+    """What was read from a marketplace's sample file."""
+
+    format: str = Field(description="csv, xlsx, xls or ods (ods files are proposed as xlsx)")
+    encoding: str | None = Field(description="The text encoding of a CSV sample")
+    separator: CsvSeparator | None
+    sheet: str | None
+    header_row: int
+    headers: list[str]
+    matched: int = Field(description="How many headers got a product field or price")
+
+
+class SampleProposal(_Strict):
+    """A feed body proposed from a sample file (not saved): columns in the sample's order
+    with its headers; unmatched headers are empty constants for the merchant to fill."""
+
+    store_name: str
+    store_url: str
+    warehouse_ids: list[int]
+    file_type: FileType
+    csv_separator: CsvSeparator | None = None
+    file_name: str
+    sheet_name: str | None = None
+    header_row: int
+    include_zero_stock: bool
+    enabled: bool
+    columns: list[ColumnRead]
+    detected: SampleDetected

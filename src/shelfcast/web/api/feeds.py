@@ -5,16 +5,25 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Query, Response, status
+from fastapi import APIRouter, Body, File, Query, Response, UploadFile, status
 
 from shelfcast.errors import Conflict
 from shelfcast.feeds import service as feeds
 from shelfcast.feeds import starting
-from shelfcast.feeds.schemas import FeedCreate, FeedRead, FeedUpdate, PresetRead, PreviewRead
+from shelfcast.feeds.sample import propose_from_sample
+from shelfcast.feeds.schemas import (
+    FeedCreate,
+    FeedRead,
+    FeedUpdate,
+    PresetRead,
+    PreviewRead,
+    SampleProposal,
+)
 from shelfcast.publish import guard, health
 from shelfcast.publish import status as publish_status
 from shelfcast.publish.schemas import HealthRead, PublishRead
 from shelfcast.web.deps import AccountDep, IdPath, RuntimeDep, SessionDep, SettingsDep
+from shelfcast.web.uploads import uploaded_file
 
 router = APIRouter(prefix="/feeds", tags=["feeds"])
 presets_router = APIRouter(prefix="/feed-presets", tags=["feeds"])
@@ -48,6 +57,19 @@ def create_feed(
     """Add a feed file. 403 when the plan allows no more files (the message says which would)."""
     feed = feeds.create_feed(session, account.id, body)
     return _read(session, settings, feed.id, account.id)
+
+
+@router.post("/from-sample")
+def feed_from_sample(
+    file: Annotated[UploadFile, File(description="The marketplace's sample: CSV, XLSX, XLS, ODS")],
+    account: AccountDep,
+    session: SessionDep,
+) -> SampleProposal:
+    """Read a marketplace's sample file and propose a feed body (nothing is saved): its
+    format, separator, sheet and header row, and a source for each header, matched by
+    name and synonyms in English, French, Ukrainian and Russian."""
+    with uploaded_file(file.file, file.filename) as path:
+        return propose_from_sample(session, account.id, path, file.filename or "")
 
 
 @router.get("/{feed_id}")

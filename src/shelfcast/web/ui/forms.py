@@ -11,7 +11,7 @@ from pydantic import ValidationError
 from starlette.datastructures import FormData
 
 from shelfcast.errors import FieldError
-from shelfcast.feeds.schemas import ColumnRead, FeedRead, PresetRead
+from shelfcast.feeds.schemas import ColumnRead, FeedRead, PresetRead, SampleProposal
 from shelfcast.render.spec import ColumnSource, CsvSeparator, FileType
 
 # Every control of the form, by the name the feed schemas give it.
@@ -134,7 +134,7 @@ class FeedFormState:
         )
 
     @classmethod
-    def from_preset(cls, preset: PresetRead) -> FeedFormState:
+    def from_preset(cls, preset: PresetRead | SampleProposal) -> FeedFormState:
         """The form filled in from a marketplace preset (or a sample file's proposal)."""
         return cls(
             store_name=preset.store_name,
@@ -147,7 +147,7 @@ class FeedFormState:
             header_row=str(preset.header_row),
             include_zero_stock=preset.include_zero_stock,
             enabled=preset.enabled,
-            preset=preset.preset or "",
+            preset=(preset.preset or "") if isinstance(preset, PresetRead) else "",
             columns=[_column_state(c) for c in preset.columns],
         )
 

@@ -240,6 +240,19 @@ def new_file(
     return _form_page(request, signed, session, state)
 
 
+def limit_page(request: Request, signed: SignedIn, session: Session) -> Response | None:
+    """The plan-limit page when the plan allows no more files, else None."""
+    message = _limit_message(session, signed)
+    return _plan_limit_page(request, signed, message) if message is not None else None
+
+
+# The file form, for the other ways a new file starts (routes/feed_start.py).
+def form_page(
+    request: Request, signed: SignedIn, session: Session, state: FeedFormState
+) -> Response:
+    return _form_page(request, signed, session, state)
+
+
 def _plan_limit_page(request: Request, signed: SignedIn, message: str) -> Response:
     return page(
         request,
