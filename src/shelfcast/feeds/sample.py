@@ -11,21 +11,29 @@ a feed body the form opens with, every header kept as the marketplace wrote it.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path, PurePath
 
 from sqlalchemy.orm import Session
 
 from shelfcast.catalog.imports.matching import HeaderMatcher, matcher_from_synonyms
-from shelfcast.catalog.imports.reading import Separator, SheetFormat, open_spreadsheet
+from shelfcast.catalog.imports.reading import (
+    ReadOptions,
+    Separator,
+    SheetFormat,
+    Spreadsheet,
+    open_spreadsheet,
+)
 from shelfcast.catalog.imports.vocabulary import PRODUCT_FIELD_SYNONYMS
 from shelfcast.catalog.models import PriceType, Warehouse
+from shelfcast.errors import InvalidInput
 from shelfcast.feeds import repository as repo
 from shelfcast.feeds.fields import ProductField
 from shelfcast.feeds.schemas import ColumnRead, SampleDetected, SampleProposal, check_file_name
 from shelfcast.render.spec import ColumnSource, CsvSeparator, FileType
 
 PRICE = "price"
+TITLE_ROWS = 5  # rows below the first filled one where the real header may stand
 # The import's targets that are feed sources too (its "stock" is our quantity).
 _IMPORT_TARGETS: Mapping[str, str] = {
     "sku": ProductField.SKU.value,
@@ -98,7 +106,7 @@ def propose_from_sample(
     Raises ``InvalidInput`` at ``file`` when the upload is not a readable
     spreadsheet (the reader's message says what is wrong and what is allowed).
     """
-    sheet = open_spreadsheet(path)
+    sheet = _header_found(path)
     price_type_ids = sorted(repo.owned_ids(session, PriceType, account_id))
     price_type_id = price_type_ids[0] if price_type_ids else None
     proposals = _MATCHER.propose(list(sheet.headers))
@@ -131,6 +139,26 @@ def propose_from_sample(
             matched=sum(1 for c in columns if c.source is not ColumnSource.CUSTOM_VALUE),
         ),
     )
+
+
+def _header_found(path: Path) -> Spreadsheet:
+    """The sample read at the row that names the most fields: templates often put a
+    title or instructions above the real header row (looked for in the next rows)."""
+    best = open_spreadsheet(path)
+    best_score = _score(best.headers)
+    for row in range(best.header_row + 1, best.header_row + 1 + TITLE_ROWS):
+        try:
+            candidate = open_spreadsheet(path, ReadOptions(header_row=row))
+        except InvalidInput:
+            break
+        score = _score(candidate.headers)
+        if score > best_score:
+            best, best_score = candidate, score
+    return best
+
+
+def _score(headers: Sequence[str]) -> int:
+    return sum(1 for target in _MATCHER.propose(list(headers)) if target is not None)
 
 
 def _column(header: str, target: str | None, price_type_id: int | None) -> ColumnRead:

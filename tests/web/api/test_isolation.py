@@ -166,6 +166,16 @@ def _feed_presets(other: Api, owned: Owned) -> None:
         assert owned.price_type_id not in [c.get("price_type_id") for c in preset["columns"]]
 
 
+def _from_sample(other: Api, owned: Owned) -> None:
+    # The proposal names the caller's own warehouses and price types, never the owner's.
+    sample = "SKU;Price;Qty\r\nOWN-1;1;2\r\n".encode()
+    response = other.request("POST", "/feeds/from-sample", files={"file": ("s.csv", sample)})
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert owned.warehouse_id not in body["warehouse_ids"]
+    assert owned.price_type_id not in [c.get("price_type_id") for c in body["columns"]]
+
+
 def _publish(other: Api, owned: Owned) -> None:
     _not_found(other.post(f"/feeds/{owned.feed['id']}/publish"))
 
@@ -199,6 +209,7 @@ WALK: dict[tuple[str, str], Callable[[Api, Owned], None]] = {
     ("GET", "/api/v1/feeds/{feed_id}/preview"): _preview,
     ("GET", "/api/v1/feed-presets"): _feed_presets,
     ("POST", "/api/v1/feeds/{feed_id}/publish"): _publish,
+    ("POST", "/api/v1/feeds/from-sample"): _from_sample,
     ("GET", "/api/v1/feeds/{feed_id}/health"): _health,
 }
 
