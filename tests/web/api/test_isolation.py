@@ -168,7 +168,7 @@ def _feed_presets(other: Api, owned: Owned) -> None:
 
 def _from_sample(other: Api, owned: Owned) -> None:
     # The proposal names the caller's own warehouses and price types, never the owner's.
-    sample = "SKU;Price;Qty\r\nOWN-1;1;2\r\n".encode()
+    sample = b"SKU;Price;Qty\r\nOWN-1;1;2\r\n"
     response = other.request("POST", "/feeds/from-sample", files={"file": ("s.csv", sample)})
     assert response.status_code == 200, response.text
     body = response.json()
