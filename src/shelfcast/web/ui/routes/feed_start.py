@@ -33,8 +33,10 @@ def file_from_sample(
         with uploaded_file(upload.file, upload.filename) as path:
             proposal = propose_from_sample(session, signed.account_id, path, upload.filename)
     except InvalidInput as error:
+        upload.file.close()
         flash(request, "error", f"The sample file could not be read: {error.errors[0].message}.")
         return redirect(f"{WINDOW}/files/new")
+    upload.file.close()  # the form's spooled copy (pages read the form themselves)
     detected = proposal.detected
     flash(
         request,
