@@ -388,13 +388,17 @@ def rotate_link(
     return _new_link(session, feed)
 
 
-def links_in_grace(session: Session, feed: FeedFile, base_url: str) -> list[tuple[str, datetime]]:
-    """(url, works until) of the feed's old links still in their grace period."""
-    return [
-        (feed_url(base_url, link, feed), link.expires_at)
-        for link in repo.links_in_grace(session, feed.id, utcnow())
-        if link.expires_at is not None
-    ]
+def links_in_grace(
+    session: Session, feeds: Sequence[FeedFile], base_url: str
+) -> dict[int, list[tuple[str, datetime]]]:
+    """(url, works until) of each feed's old links still in their grace period."""
+    by_id = {feed.id: feed for feed in feeds}
+    found: dict[int, list[tuple[str, datetime]]] = {}
+    for link in repo.links_in_grace(session, list(by_id), utcnow()):
+        if link.expires_at is not None:
+            url = feed_url(base_url, link, by_id[link.feed_id])
+            found.setdefault(link.feed_id, []).append((url, link.expires_at))
+    return found
 
 
 def feed_url(base_url: str, link: FeedLink, feed: FeedFile) -> str:

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 from shelfcast.publish.schemas import FetchDay
 
-WIDTH = 640
-HEIGHT = 180
+WIDTH = 900
+HEIGHT = 200
 LEFT = 36  # room for the y axis labels
 BOTTOM = 22  # room for the dates
 TOP = 8
@@ -66,7 +66,8 @@ def fetches_chart(days: Sequence[FetchDay]) -> Chart:
             y -= height
             title = f"{day.day.isoformat()}: {count:,} {label.lower()}"
             bars.append(Bar(x, y, slot - GAP, height, series, title))
-        if i % 7 == 0 or i == len(days) - 1:
+        # A date every week, and the last day's unless it would touch the week's.
+        if i % 7 == 0 or (i == len(days) - 1 and i % 7 >= 3):
             x_ticks.append(Tick(x + (slot - GAP) / 2, HEIGHT - 6, day.day.strftime("%d %b")))
     y_ticks = [
         Tick(LEFT - 6, base - plot_height * value / scale_max, f"{value:,}")

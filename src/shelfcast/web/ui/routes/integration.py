@@ -5,7 +5,7 @@ preview, and the file's link (the help article's steps, in its order)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from fastapi import Request, Response
@@ -40,7 +40,6 @@ from shelfcast.web.ui.session import (
 router = page_router()
 WINDOW = "/settings/integrations/custom"
 PREVIEW_ROWS = 20
-MAX_GRACE_DAYS = 90  # as the API's rotate-link allows
 # The live form checks this many rows on each change; the health page checks them all.
 VALIDATION_ROWS = 5_000
 
@@ -88,11 +87,6 @@ def integrations(request: Request, signed: SignedInDep, session: SessionDep) -> 
     )
 
 
-def _reads(session: Session, signed: SignedIn, base_url: str) -> list[FeedRead]:
-    found = feeds.list_feeds(session, signed.account_id)
-    return publish_status.with_builds(session, feeds.feed_reads(session, found, base_url))
-
-
 def _limit_message(session: Session, signed: SignedIn) -> str | None:
     try:
         feeds.ensure_plan_allows_another_file(session, signed.account_id, signed.plan)
@@ -110,7 +104,8 @@ def integration_window(
     highlight: int | None = None,
 ) -> Response:
     integration = feeds.get_integration(session, signed.account_id)
-    reads = _reads(session, signed, settings.base_url)
+    found = feeds.list_feeds(session, signed.account_id)
+    reads = publish_status.with_builds(session, feeds.feed_reads(session, found, settings.base_url))
     return page(
         request,
         "integration.html",
@@ -119,6 +114,7 @@ def integration_window(
             "enabled": integration.enabled,
             "files": reads,
             "listening": health.listening_of(session, [r.id for r in reads]),
+            "old_links": feeds.links_in_grace(session, found, settings.base_url),
             "highlight": highlight,
             "limit": signed.plan.feed_file_limit,
             "limit_message": _limit_message(session, signed),
@@ -190,7 +186,8 @@ def _old_links(
     if feed is None:
         return []
     stored = feeds.get_feed(session, signed.account_id, feed.id)
-    return [OldLink(u, at) for u, at in feeds.links_in_grace(session, stored, base_url)]
+    links = feeds.links_in_grace(session, [stored], base_url).get(feed.id, [])
+    return [OldLink(url, until) for url, until in links]
 
 
 def _column_action(state: FeedFormState, action: str) -> bool:
@@ -218,6 +215,9 @@ def _column_action(state: FeedFormState, action: str) -> bool:
 def _feed_read(session: Session, signed: SignedIn, feed_id: int, base_url: str) -> FeedRead:
     feed = feeds.get_feed(session, signed.account_id, feed_id)
     return publish_status.with_builds(session, feeds.feed_reads(session, [feed], base_url))[0]
+
+
+feed_read = _feed_read  # for routes/feed_links.py
 
 
 @router.get(f"{WINDOW}/files/new")
@@ -382,57 +382,6 @@ def update_file(
     status = "enabled" if data.enabled else "disabled: its link answers 404"
     flash(request, "success", f"File “{file_label(read)}” saved; upload {status}.")
     return redirect(f"{WINDOW}?highlight={feed_id}")
-
-
-@router.get(f"{WINDOW}/files/{{feed_id}}/link")
-def confirm_new_link(
-    request: Request,
-    feed_id: IdPath,
-    signed: SignedInDep,
-    session: SessionDep,
-    settings: SettingsDep,
-) -> Response:
-    """The confirmation before a new link (the file form opens it as a dialog)."""
-    read = _feed_read(session, signed, feed_id, settings.base_url)
-    return page(request, "confirm_link.html", {"nav": "settings", "feed": read}, signed=signed)
-
-
-@router.post(f"{WINDOW}/files/{{feed_id}}/link")
-def new_link(
-    request: Request,
-    feed_id: IdPath,
-    signed: SignedInDep,
-    session: SessionDep,
-    settings: SettingsDep,
-    form: FormDep,
-) -> Response:
-    grace_days = _grace_days(form.get("grace_days"))
-    if grace_days is None:
-        _feed_read(session, signed, feed_id, settings.base_url)  # 404 first
-        flash(request, "error", "Keep the old link working for: a whole number of days, 0 to 90.")
-        return redirect(f"{WINDOW}/files/{feed_id}")
-    feeds.rotate_link(session, signed.account_id, feed_id, timedelta(days=grace_days))
-    read = _feed_read(session, signed, feed_id, settings.base_url)
-    if grace_days:
-        kept = f"the old one keeps working for {grace_days} day{'s' if grace_days != 1 else ''}"
-    else:
-        kept = "the old one no longer works"
-    flash(
-        request,
-        "success",
-        f"New link issued; {kept}. Paste the new link into your {read.store_name} account.",
-    )
-    return redirect(f"{WINDOW}/files/{feed_id}")
-
-
-def _grace_days(raw: object) -> int | None:
-    """The days the old link keeps working: 0 (or left empty) to 90, else None."""
-    text = raw.strip() if isinstance(raw, str) else ""
-    if not text:
-        return 0
-    if not text.isdigit() or int(text) > MAX_GRACE_DAYS:
-        return None
-    return int(text)
 
 
 @router.post(f"{WINDOW}/files/{{feed_id}}/delete")
