@@ -62,9 +62,7 @@ def start_from(page: Any, marketplace: str) -> None:
     expect(page.get_by_label("Online store name")).to_have_value(marketplace)
 
 
-def test_google_merchant_and_prom_ua_files_from_presets(
-    page: Any, live_server: LiveServer
-) -> None:
+def test_google_merchant_and_prom_ua_files_from_presets(page: Any, live_server: LiveServer) -> None:
     merchant = new_merchant(live_server.runtime, products=6, image_base=live_server.images)
     sign_in(page, merchant.email, merchant.password)
 
@@ -174,7 +172,8 @@ def test_the_guard_holds_a_file_that_lost_most_rows_and_the_health_page(
     shots(page, "05-health-held")
 
     page.get_by_role("button", name="Publish the held file (2 rows)").click()
-    expect(page.get_by_text("Published: the link now serves the new file (2 rows).")).to_be_visible()
+    published = "Published: the link now serves the new file (2 rows)."
+    expect(page.get_by_text(published)).to_be_visible()
     expect(page.get_by_test_id("held")).to_have_count(0)
     status, body = fetch(url)
     assert status == 200 and len(body.decode().splitlines()) == 3
