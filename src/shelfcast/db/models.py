@@ -14,7 +14,7 @@ from shelfcast.catalog.models import (
 )
 from shelfcast.db.base import Base
 from shelfcast.feeds.models import FeedColumn, FeedFile, FeedLink, FeedWarehouse, Integration
-from shelfcast.publish.models import BuildRecord, FeedBuild, Fetch
+from shelfcast.publish.models import BuildRecord, FeedBuild, Fetch, FetchClient, FetchDay
 
 __all__ = [
     "Account",
@@ -30,6 +30,8 @@ __all__ = [
     "FeedLink",
     "FeedWarehouse",
     "Fetch",
+    "FetchClient",
+    "FetchDay",
     "Integration",
     "Price",
     "PriceType",

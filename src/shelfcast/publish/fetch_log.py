@@ -91,6 +91,8 @@ class FetchLog:
     def _write(self, entries: list[dict[str, Any]]) -> None:
         with transaction(self.writes) as session:
             repo.add_fetches(session, entries)
+            # Counted as they are written: the health page reads counts, not the log.
+            repo.add_fetch_rollups(session, entries)
 
     def start(self) -> None:
         if self._thread is None:
@@ -107,6 +109,8 @@ class FetchLog:
     def prune(self, now: datetime | None = None) -> int:
         """Delete the fetches older than :data:`KEEP`; returns how many went."""
         before = (now or utcnow()) - KEEP
+        with transaction(self.writes) as session:
+            repo.prune_fetch_rollups(session, before)
         total = 0
         while True:
             with transaction(self.writes) as session:

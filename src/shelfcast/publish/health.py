@@ -1,8 +1,9 @@
 """Feed health: is the marketplace getting the file?
 
-Answers from the fetch log (kept 90 days, see ``publish/fetch_log.py``) and the
-build history, each part in one indexed statement whatever the log's size: the
-page stays as quick with a million fetches as with ten.
+Answers from the fetch log's counts (one row per feed and day, one per client,
+kept with the log for 90 days, see ``publish/fetch_log.py``) and the build
+history, each part one statement over a few dozen rows whatever the log's
+size: the page stays as quick with a million fetches as with ten.
 
 A file is *silent* when no fetch came for longer than twice its usual interval
 (the average gap between its fetches over 30 days), and never before 24 hours:
@@ -20,6 +21,7 @@ from sqlalchemy.orm import Session
 from shelfcast.db.base import utcnow
 from shelfcast.feeds import service as feeds
 from shelfcast.publish import repository as repo
+from shelfcast.publish.models import FetchDay as FetchDayRow
 from shelfcast.publish.schemas import (
     BuildRecordRead,
     FetchClient,
@@ -56,9 +58,9 @@ def listening_of(
 ) -> dict[int, tuple[Listening, datetime | None]]:
     """Each feed's state and last fetch, for the integration window's list (two statements)."""
     now = now or utcnow()
-    spans = repo.fetch_spans(session, feed_ids, now - WINDOW)
+    spans = repo.fetch_spans(session, feed_ids, _day(now - WINDOW))
     older = [i for i in feed_ids if i not in spans]
-    lasts = repo.last_fetches(session, older) if older else {}
+    lasts = repo.last_ok_fetches(session, older) if older else {}
     result: dict[int, tuple[Listening, datetime | None]] = {}
     for feed_id in feed_ids:
         span = spans.get(feed_id)
@@ -75,8 +77,10 @@ def feed_health(
     feed = feeds.get_feed(session, account_id, feed_id, "share")
     read = with_builds(session, feeds.feed_reads(session, [feed], base_url))[0]
     since = now - WINDOW
-    state, last_at = listening_of(session, [feed_id], now)[feed_id]
-    span = repo.fetch_spans(session, [feed_id], since).get(feed_id)
+    spans = repo.fetch_spans(session, [feed_id], _day(since))
+    span = spans.get(feed_id)
+    last_at = span.last_at if span else repo.last_ok_fetches(session, [feed_id]).get(feed_id)
+    state = listening(span, last_at, now)
     build = read.build
     held = (
         HeldRead(at=build.held_at, rows=build.held_rows, reason=build.held_reason)
@@ -90,10 +94,15 @@ def feed_health(
             last_at=last_at,
             state=state,
             silent_after_hours=silent_after(span).total_seconds() / 3600,
-            by_day=_every_day(repo.fetches_by_day(session, feed_id, since), now),
+            by_day=_every_day(repo.fetches_by_day(session, feed_id, _day(since)), now),
             clients=[
-                FetchClient(user_agent=ua, address=address, count=n, last_at=at)
-                for ua, address, n, at in repo.fetch_clients(session, feed_id, since, CLIENTS_SHOWN)
+                FetchClient(
+                    user_agent=c.user_agent or None,
+                    address=c.client or None,
+                    count=c.count,
+                    last_at=c.last_at,
+                )
+                for c in repo.fetch_clients(session, feed_id, since, CLIENTS_SHOWN)
             ],
         ),
         builds=[
@@ -110,14 +119,19 @@ def feed_health(
     )
 
 
-def _every_day(counts: list[tuple[str, int, int, int]], now: datetime) -> list[FetchDay]:
+def _day(at: datetime) -> str:
+    return at.astimezone(UTC).date().isoformat()
+
+
+def _every_day(rows: Sequence[FetchDayRow], now: datetime) -> list[FetchDay]:
     """The 30 days up to today (UTC), oldest first, days without fetches as zeros."""
-    found = {day: (ok, not_modified, failed) for day, ok, not_modified, failed in counts}
+    found = {row.day: row for row in rows}
     today = now.astimezone(UTC).date()
     days = [today - timedelta(days=n) for n in range(WINDOW.days - 1, -1, -1)]
-    return [_day(d, found.get(d.isoformat(), (0, 0, 0))) for d in days]
+    return [_one_day(d, found.get(d.isoformat())) for d in days]
 
 
-def _day(day: date, counts: tuple[int, int, int]) -> FetchDay:
-    ok, not_modified, failed = counts
-    return FetchDay(day=day, ok=ok, not_modified=not_modified, failed=failed)
+def _one_day(day: date, row: FetchDayRow | None) -> FetchDay:
+    if row is None:
+        return FetchDay(day=day, ok=0, not_modified=0, failed=0)
+    return FetchDay(day=day, ok=row.sent, not_modified=row.not_modified, failed=row.failed)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import BigInteger, ForeignKey, Index, Integer, PrimaryKeyConstraint, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shelfcast.db.base import Base
@@ -92,3 +92,37 @@ class Fetch(Base):
     bytes: Mapped[int] = mapped_column(BigInteger)
     client: Mapped[str | None] = mapped_column(String(64))
     user_agent: Mapped[str | None] = mapped_column(String(500))
+
+
+class FetchDay(Base):
+    """The fetches of one feed on one UTC day, counted as the log is written.
+
+    The health page reads these (30 rows a feed) instead of counting the log,
+    so it answers as fast with a million fetches as with ten.
+    """
+
+    __tablename__ = "fetch_days"
+    __table_args__ = (PrimaryKeyConstraint("feed_id", "day"),)
+
+    feed_id: Mapped[int] = mapped_column(ForeignKey("feed_files.id", ondelete="CASCADE"))
+    day: Mapped[str] = mapped_column(String(10))  # YYYY-MM-DD, UTC
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
+    sent: Mapped[int] = mapped_column(default=0)  # 2xx: the file went out
+    not_modified: Mapped[int] = mapped_column(default=0)  # 304
+    failed: Mapped[int] = mapped_column(default=0)  # 4xx, 5xx
+    first_ok_at: Mapped[datetime | None]  # the day's first and last fetch answered
+    last_ok_at: Mapped[datetime | None]  # with the file or 304
+
+
+class FetchClient(Base):
+    """One client (user agent and address) of a feed: its fetches and the last one."""
+
+    __tablename__ = "fetch_clients"
+    __table_args__ = (PrimaryKeyConstraint("feed_id", "user_agent", "client"),)
+
+    feed_id: Mapped[int] = mapped_column(ForeignKey("feed_files.id", ondelete="CASCADE"))
+    user_agent: Mapped[str] = mapped_column(String(500))  # "" when none was sent
+    client: Mapped[str] = mapped_column(String(64))  # "" when unknown
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
+    count: Mapped[int] = mapped_column(BigInteger, default=0)
+    last_at: Mapped[datetime]

@@ -14,7 +14,7 @@ from sqlalchemy import event, func, select
 
 from shelfcast.db.base import utcnow
 from shelfcast.feeds.presets import PRESETS
-from shelfcast.publish.models import Fetch
+from shelfcast.publish.models import Fetch, FetchDay
 from shelfcast.web.runtime import Runtime
 from tests.web.api.support import Api, feed_body, link_path, locs
 from tests.web.conftest import ApiAccount
@@ -225,23 +225,22 @@ def test_health_counts_fetches_per_day_by_status_and_lists_clients(
 
 
 def _add_fetches(runtime: Runtime, account_id: int, feed_id: int, count: int, days: int) -> None:
+    """Fetches logged as the link logs them (the log and its counts), ``days`` ago and
+    one a minute before that."""
     now = utcnow()
-    rows: list[dict[str, Any]] = [
-        {
-            "account_id": account_id,
-            "feed_id": feed_id,
-            "at": now - timedelta(days=days, minutes=i),
-            "method": "GET",
-            "status": 200 if i % 10 else 304,
-            "bytes": 100,
-            "client": f"10.0.0.{i % 7}",
-            "user_agent": f"Bot/{i % 3}",
-        }
-        for i in range(count)
-    ]
-    with runtime.database.writes() as session:
-        session.execute(Fetch.__table__.insert(), rows)
-        session.commit()
+    log = runtime.fetch_log
+    for i in range(count):
+        log.record(
+            account_id=account_id,
+            feed_id=feed_id,
+            at=now - timedelta(days=days, minutes=i),
+            method="GET",
+            status=200 if i % 10 else 304,
+            size=100,
+            client=f"10.0.0.{i % 7}",
+            user_agent=f"Bot/{i % 3}",
+        )
+    log.flush()
 
 
 def test_a_silent_feed_and_the_page_reads_in_a_fixed_number_of_statements(
@@ -288,4 +287,10 @@ def test_the_fetch_log_is_pruned_after_90_days(
         left = session.scalar(
             select(func.count()).select_from(Fetch).where(Fetch.feed_id == feed["id"])
         )
+        days = session.scalars(select(FetchDay.day).where(FetchDay.feed_id == feed["id"])).all()
     assert left == 5
+    # The days 91 days ago went with their fetches; those 89 days ago stay.
+    cutoff = (utcnow() - timedelta(days=90)).date().isoformat()
+    assert days and all(day >= cutoff for day in days)
+    health = api.ok("GET", f"/feeds/{feed['id']}/health")
+    assert (health["fetches"]["state"], len(health["fetches"]["clients"])) == ("silent", 0)

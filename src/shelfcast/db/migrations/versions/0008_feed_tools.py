@@ -55,9 +55,57 @@ def upgrade() -> None:
         batch_op.create_index("ix_feed_build_history_feed_id_at", ["feed_id", "at"], unique=False)
     with op.batch_alter_table("fetches", schema=None) as batch_op:
         batch_op.create_index("ix_fetches_at", ["at"], unique=False)
+    op.create_table(
+        "fetch_days",
+        sa.Column("feed_id", sa.Integer(), nullable=False),
+        sa.Column("day", sa.String(length=10), nullable=False),
+        sa.Column("account_id", sa.Integer(), nullable=False),
+        sa.Column("sent", sa.Integer(), nullable=False),
+        sa.Column("not_modified", sa.Integer(), nullable=False),
+        sa.Column("failed", sa.Integer(), nullable=False),
+        sa.Column("first_ok_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("last_ok_at", sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["account_id"],
+            ["accounts.id"],
+            name=op.f("fk_fetch_days_account_id_accounts"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["feed_id"],
+            ["feed_files.id"],
+            name=op.f("fk_fetch_days_feed_id_feed_files"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("feed_id", "day", name=op.f("pk_fetch_days")),
+    )
+    op.create_table(
+        "fetch_clients",
+        sa.Column("feed_id", sa.Integer(), nullable=False),
+        sa.Column("user_agent", sa.String(length=500), nullable=False),
+        sa.Column("client", sa.String(length=64), nullable=False),
+        sa.Column("account_id", sa.Integer(), nullable=False),
+        sa.Column("count", sa.BigInteger(), nullable=False),
+        sa.Column("last_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["account_id"],
+            ["accounts.id"],
+            name=op.f("fk_fetch_clients_account_id_accounts"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["feed_id"],
+            ["feed_files.id"],
+            name=op.f("fk_fetch_clients_feed_id_feed_files"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("feed_id", "user_agent", "client", name=op.f("pk_fetch_clients")),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("fetch_clients")
+    op.drop_table("fetch_days")
     with op.batch_alter_table("fetches", schema=None) as batch_op:
         batch_op.drop_index("ix_fetches_at")
     with op.batch_alter_table("feed_build_history", schema=None) as batch_op:
