@@ -30,10 +30,11 @@ from sqlalchemy.orm import Session, sessionmaker
 from shelfcast.db.base import utcnow
 from shelfcast.db.session import transaction
 from shelfcast.feeds import service as feeds
+from shelfcast.feeds.models import FeedFile
 from shelfcast.publish import repository as repo
 from shelfcast.publish.guard import guards, held_name, hold_reason
 from shelfcast.publish.keys import key_order
-from shelfcast.publish.models import BuildOutcome
+from shelfcast.publish.models import BuildOutcome, FeedBuild
 from shelfcast.publish.store import FileStore
 from shelfcast.render.spec import FileType
 
@@ -56,6 +57,17 @@ class BuildResult:
     outcome: Outcome
     key: str | None = None
     error: str | None = None
+
+
+@dataclass(frozen=True)
+class Written:
+    """A rendered file: its rows and size, and what the publish guard made of it."""
+
+    rows: int
+    size: int
+    guarded: bool  # written under its held name
+    reason: str | None  # why it is held, if it is
+    published_key: str | None
 
 
 class FeedBuilder:
@@ -206,35 +218,17 @@ class FeedBuilder:
                     and self.store.path(feed_id, held_name(key), extension).exists()
                 ):
                     return BuildResult(Outcome.HELD, key)
-                # A guarded build is written under its held name and renamed in once it
-                # passes: the link never sees a file the guard would have stopped.
-                guarded = guards(self.store, feed_id, feed.publish_guard_percent, build, extension)
-                gzipped = feed.file_type == FileType.CSV
-                result = self.store.write(
-                    feed_id,
-                    held_name(key) if guarded else key,
-                    extension,
-                    lambda out: feeds.render_feed_file(session, feed, out),
-                    gzipped=gzipped and not guarded,
-                )
-                published_key = build.published_key if build is not None else None
-                reason = (
-                    hold_reason(feed.publish_guard_percent, build.published_rows, result.rows)
-                    if guarded and build is not None
-                    else None
-                )
-                size = (
-                    self.store.path(feed_id, held_name(key) if guarded else key, extension)
-                    .stat()
-                    .st_size
-                )
+                written = self._write(session, feed, key, build)
+            reason = written.reason
             if reason is not None:
-                self._record_held(feed_id, account_id, key, result.rows, size, reason, started)
-                self.store.remove_others(feed_id, published_key or key, held_name(key))
+                rows, size = written.rows, written.size
+                self._record_held(feed_id, account_id, key, rows, size, reason, started)
+                self.store.remove_others(feed_id, written.published_key or key, held_name(key))
                 return BuildResult(Outcome.HELD, key, reason)
-            if guarded:
+            if written.guarded:
+                gzipped = extension == FileType.CSV.value
                 self.store.promote(feed_id, held_name(key), key, extension, gzipped=gzipped)
-            self._record_success(feed_id, account_id, key, result.rows, size, started)
+            self._record_success(feed_id, account_id, key, written.rows, written.size, started)
             self._failed.pop(feed_id, None)
             self.store.remove_others(feed_id, key)
             return BuildResult(Outcome.BUILT, key)
@@ -247,6 +241,33 @@ class FeedBuilder:
                 self._record_failure(feed_id, account_id, key, message, started)
                 self._failed[feed_id] = (key, message)
             return BuildResult(Outcome.FAILED, key, message)
+
+    def _write(
+        self, session: Session, feed: FeedFile, key: str, build: FeedBuild | None
+    ) -> Written:
+        """Render the feed's file of ``key``. A guarded build is written under its held
+        name and renamed in by the caller once it passes: the link never sees a file
+        the guard would have stopped."""
+        extension = FileType(feed.file_type).value
+        guarded = guards(self.store, feed.id, feed.publish_guard_percent, build, extension)
+        name = held_name(key) if guarded else key
+        result = self.store.write(
+            feed.id,
+            name,
+            extension,
+            lambda out: feeds.render_feed_file(session, feed, out),
+            gzipped=extension == FileType.CSV.value and not guarded,
+        )
+        reason = None
+        if guarded and build is not None:
+            reason = hold_reason(feed.publish_guard_percent, build.published_rows, result.rows)
+        return Written(
+            rows=result.rows,
+            size=self.store.path(feed.id, name, extension).stat().st_size,
+            guarded=guarded,
+            reason=reason,
+            published_key=build.published_key if build is not None else None,
+        )
 
     def _record_success(
         self, feed_id: int, account_id: int, key: str, rows: int, size: int, started: float
