@@ -16,12 +16,13 @@ from shelfcast.catalog.models import (
 )
 from shelfcast.db.base import Base
 from shelfcast.feeds.models import FeedColumn, FeedFile, FeedLink, FeedWarehouse, Integration
-from shelfcast.publish.models import FeedBuild, Fetch
+from shelfcast.publish.models import BuildRecord, FeedBuild, Fetch, FetchClient, FetchDay
 
 __all__ = [
     "Account",
     "ApiKey",
     "Base",
+    "BuildRecord",
     "Category",
     "CustomField",
     "CustomFieldValue",
@@ -31,6 +32,8 @@ __all__ = [
     "FeedLink",
     "FeedWarehouse",
     "Fetch",
+    "FetchClient",
+    "FetchDay",
     "Import",
     "ImportMapping",
     "Integration",

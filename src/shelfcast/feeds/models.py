@@ -72,6 +72,12 @@ class FeedFile(Base):
     availability_out_of_stock: Mapped[str] = mapped_column(
         String(100), default="out of stock", server_default="out of stock"
     )
+    # The marketplace preset the file started from (feeds/presets.py): its required
+    # columns are what the validation report checks.
+    preset: Mapped[str | None] = mapped_column(String(50), default=None)
+    # A build whose row count drops by more than this share of the published file's
+    # is held, not published (0 turns the guard off).
+    publish_guard_percent: Mapped[int] = mapped_column(default=50, server_default="50")
     # Bumped with every change of the file's own settings, columns or warehouses.
     settings_version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

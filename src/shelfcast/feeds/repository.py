@@ -229,6 +229,15 @@ def current_links(session: Session, feed_ids: Sequence[int]) -> dict[int, FeedLi
     return found
 
 
+def links_in_grace(session: Session, feed_ids: Sequence[int], now: datetime) -> Sequence[FeedLink]:
+    """The feeds' rotated links that still work (a grace period runs), soonest to end first."""
+    return session.scalars(
+        select(FeedLink)
+        .where(FeedLink.feed_id.in_(feed_ids), FeedLink.expires_at > now)
+        .order_by(FeedLink.expires_at)
+    ).all()
+
+
 def expire_links(session: Session, feed_id: int, at: datetime) -> None:
     session.execute(
         update(FeedLink)

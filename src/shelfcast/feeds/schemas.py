@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from shelfcast.feeds.presets import PRESETS, preset_columns
 from shelfcast.render.spec import (
     ColumnSource,
     CsvEncoding,
@@ -28,6 +29,16 @@ FILE_NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 SHEET_NAME_FORBIDDEN = set("[]:*?/\\")
 MAX_HEADER_ROW = 1000
 MAX_COLUMNS = 1000
+DEFAULT_GUARD_PERCENT = 50
+GuardPercent = Annotated[
+    int,
+    Field(
+        ge=0,
+        le=100,
+        description="Hold a build whose row count drops by more than this percentage "
+        "against the published file (0 turns the guard off)",
+    ),
+]
 # Control characters and lone surrogates: no name or address holds them (and
 # PostgreSQL cannot store NUL). In a constant value, tabs and line breaks are content.
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\ud800-\udfff]")
@@ -202,7 +213,7 @@ class _OutputOptions(_Strict):
 
 
 # What a PATCH may set to null: the amounts (null removes the buffer or cap).
-NULLABLE_IN_UPDATE = frozenset({"csv_separator", "stock_buffer", "stock_max"})
+NULLABLE_IN_UPDATE = frozenset({"csv_separator", "preset", "stock_buffer", "stock_max"})
 
 
 class _FeedRules(_Strict):
@@ -233,6 +244,13 @@ class _FeedRules(_Strict):
     def _sheet_name(cls, value: str) -> str:
         return check_sheet_name(value)
 
+    @field_validator("preset", check_fields=False)
+    @classmethod
+    def _known_preset(cls, value: str | None) -> str | None:
+        if value is not None and value not in PRESETS:
+            raise ValueError(f"unknown preset '{value}'; allowed: {', '.join(sorted(PRESETS))}")
+        return value
+
     @field_validator("warehouse_ids", check_fields=False)
     @classmethod
     def _distinct_warehouses(cls, value: list[int]) -> list[int]:
@@ -253,6 +271,42 @@ class FeedCreate(_FeedRules, _OutputOptions):
     include_zero_stock: bool = False
     enabled: bool = True
     columns: Columns
+    preset: str | None = Field(
+        default=None,
+        description="A key of GET /feed-presets: settings left out are taken from it, "
+        "and the validation report checks its required columns",
+    )
+    publish_guard_percent: GuardPercent = DEFAULT_GUARD_PERCENT
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_preset(cls, data: Any) -> Any:
+        """Settings the body leaves out come from its preset (price columns need the
+        account's price type: take the columns from ``GET /feed-presets``)."""
+        if not isinstance(data, dict) or data.get("preset") not in PRESETS:
+            return data
+        preset = PRESETS[data["preset"]]
+        filled = dict(data)
+        defaults: dict[str, Any] = {
+            "store_name": preset.marketplace,
+            "store_url": preset.store_url,
+            "file_type": preset.file_type.value,
+            "file_name": preset.file_name,
+            "header_row": preset.header_row,
+        }
+        file_type = filled.get("file_type", preset.file_type.value)
+        if file_type == FileType.CSV.value and "csv_separator" not in filled:
+            defaults["csv_separator"] = preset.csv_separator.value
+        if file_type != FileType.CSV.value and "sheet_name" not in filled:
+            defaults["sheet_name"] = preset.sheet_name
+        if "columns" not in filled:
+            if any(c.price for c in preset.columns):
+                raise ValueError(
+                    f"preset '{preset.key}' has price columns: send 'columns' "
+                    "(GET /feed-presets lists them with this account's price types)"
+                )
+            defaults["columns"] = preset_columns(preset, None)
+        return {**defaults, **filled}
 
 
 class FeedUpdate(_FeedRules):
@@ -278,6 +332,8 @@ class FeedUpdate(_FeedRules):
     round_quantities_down: bool | None = None
     negative_stock_as_zero: bool | None = None
     availability_labels: AvailabilityLabels | None = None
+    preset: str | None = None
+    publish_guard_percent: GuardPercent | None = None
 
     @model_validator(mode="before")
     @classmethod
@@ -303,6 +359,11 @@ class BuildRead(_Strict):
     published_at: datetime | None = None
     rows: int | None = None
     bytes: int | None = None
+    held_at: datetime | None = Field(
+        default=None, description="Set while the publish guard holds a build back"
+    )
+    held_rows: int | None = None
+    held_reason: str | None = None
 
 
 class FeedRead(_Strict):
@@ -327,6 +388,8 @@ class FeedRead(_Strict):
     round_quantities_down: bool
     negative_stock_as_zero: bool
     availability_labels: AvailabilityLabels
+    preset: str | None = None
+    publish_guard_percent: int = DEFAULT_GUARD_PERCENT
     url: str
     status: str
     created_at: datetime
@@ -351,3 +414,55 @@ class PreviewRead(_Strict):
         default_factory=list,
         description="What would make the build fail, e.g. a character the encoding cannot hold",
     )
+
+
+class PresetRead(_Strict):
+    """A marketplace preset: a feed body to start from (``POST /feeds`` takes it as it is,
+    once the merchant has filled in what only they know)."""
+
+    key: str
+    marketplace: str
+    source: str = Field(description="Where the column names and required columns come from")
+    required_columns: list[str]
+    preset: str | None = None
+    store_name: str
+    store_url: str
+    warehouse_ids: list[int]
+    file_type: FileType
+    csv_separator: CsvSeparator | None = None
+    file_name: str
+    sheet_name: str | None = None
+    header_row: int
+    include_zero_stock: bool
+    enabled: bool
+    columns: list[ColumnRead]
+
+
+class SampleDetected(_Strict):
+    """What was read from a marketplace's sample file."""
+
+    format: str = Field(description="csv, xlsx, xls or ods (ods files are proposed as xlsx)")
+    encoding: str | None = Field(description="The text encoding of a CSV sample")
+    separator: CsvSeparator | None
+    sheet: str | None
+    header_row: int
+    headers: list[str]
+    matched: int = Field(description="How many headers got a product field or price")
+
+
+class SampleProposal(_Strict):
+    """A feed body proposed from a sample file (not saved): columns in the sample's order
+    with its headers; unmatched headers are empty constants for the merchant to fill."""
+
+    store_name: str
+    store_url: str
+    warehouse_ids: list[int]
+    file_type: FileType
+    csv_separator: CsvSeparator | None = None
+    file_name: str
+    sheet_name: str | None = None
+    header_row: int
+    include_zero_stock: bool
+    enabled: bool
+    columns: list[ColumnRead]
+    detected: SampleDetected

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -59,9 +59,12 @@ __all__ = [
     "get_feed",
     "get_integration",
     "hash_token",
+    "links_in_grace",
     "list_feeds",
     "plan_feed",
+    "plan_unsaved",
     "preview",
+    "preview_of",
     "preview_unsaved",
     "raw_rows",
     "render_feed_file",
@@ -212,6 +215,8 @@ def feed_reads(session: Session, feeds: Sequence[FeedFile], base_url: str) -> li
             enabled=feed.enabled,
             columns=[_column_read(c) for c in columns[feed.id]],
             **option_reads(feed),
+            preset=feed.preset,
+            publish_guard_percent=feed.publish_guard_percent,
             url=feed_url(base_url, links[feed.id], feed),
             status="enabled" if feed.enabled else "disabled",
             created_at=feed.created_at,
@@ -252,7 +257,15 @@ def _settings_values(
     errors: list[FieldError] = []
     values: dict[str, Any] = {
         name: getattr(data, name)
-        for name in ("store_name", "store_url", "header_row", "include_zero_stock", "enabled")
+        for name in (
+            "store_name",
+            "store_url",
+            "header_row",
+            "include_zero_stock",
+            "enabled",
+            "preset",
+            "publish_guard_percent",
+        )
         if name in given or current is None
     }
     values |= option_values(data, creating=current is None)
@@ -397,6 +410,19 @@ def rotate_link(
     return _new_link(session, feed)
 
 
+def links_in_grace(
+    session: Session, feeds: Sequence[FeedFile], base_url: str
+) -> dict[int, list[tuple[str, datetime]]]:
+    """(url, works until) of each feed's old links still in their grace period."""
+    by_id = {feed.id: feed for feed in feeds}
+    found: dict[int, list[tuple[str, datetime]]] = {}
+    for link in repo.links_in_grace(session, list(by_id), utcnow()):
+        if link.expires_at is not None:
+            url = feed_url(base_url, link, by_id[link.feed_id])
+            found.setdefault(link.feed_id, []).append((url, link.expires_at))
+    return found
+
+
 def feed_url(base_url: str, link: FeedLink, feed: FeedFile) -> str:
     return f"{base_url.rstrip('/')}/f/{link.token}/{feed.file_name}.{feed.file_type}"
 
@@ -408,6 +434,11 @@ def preview_unsaved(session: Session, account_id: int, data: FeedCreate, limit: 
     """The preview of a feed file as :func:`preview` shows it, from settings not saved
     yet (the UI's live preview while the form is edited). The settings are checked
     as :func:`create_feed` checks them (``InvalidInput``); nothing is written."""
+    return preview_of(session, plan_unsaved(session, account_id, data), limit)
+
+
+def plan_unsaved(session: Session, account_id: int, data: FeedCreate) -> FeedPlan:
+    """The plan of settings not saved yet, checked as :func:`create_feed` checks them."""
     values = _settings_values(data, data.file_type)
     _check_against_account(session, account_id, data.warehouse_ids, data.columns, data.file_type)
     unsaved = FeedFile(
@@ -415,6 +446,4 @@ def preview_unsaved(session: Session, account_id: int, data: FeedCreate, limit: 
         file_type=data.file_type.value,
         **{"csv_separator": CsvSeparator.COMMA.value, **values},
     )
-    return preview_of(
-        session, plan_columns(session, unsaved, data.columns, data.warehouse_ids), limit
-    )
+    return plan_columns(session, unsaved, data.columns, data.warehouse_ids)

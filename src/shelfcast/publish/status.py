@@ -29,6 +29,9 @@ def with_builds(session: Session, reads: Sequence[FeedRead]) -> list[FeedRead]:
                         published_at=build.published_at,
                         rows=build.published_rows,
                         bytes=build.published_bytes,
+                        held_at=build.held_at,
+                        held_rows=build.held_rows,
+                        held_reason=build.held_reason,
                     )
                 }
             )

@@ -171,6 +171,8 @@ async def _ensure_built(
     store = runtime.store
     if store.path(target.feed_id, key, file_type.value).exists():
         return
+    if target.held_key == key:
+        return  # the publish guard held this version: the published file is the answer
     runtime.builder.request(target.feed_id)
     has_previous = (
         target.published_key is not None

@@ -214,6 +214,33 @@ def _export(other: Api, owned: Owned) -> None:
     assert "Owned" not in response.content.decode("utf-8-sig")  # its own OWN-1 is "Stolen"
 
 
+def _feed_presets(other: Api, owned: Owned) -> None:
+    # Presets are filled in with the caller's own warehouses and price types only.
+    response = other.get("/feed-presets")
+    assert response.status_code == 200
+    for preset in response.json():
+        assert owned.warehouse_id not in preset["warehouse_ids"]
+        assert owned.price_type_id not in [c.get("price_type_id") for c in preset["columns"]]
+
+
+def _from_sample(other: Api, owned: Owned) -> None:
+    # The proposal names the caller's own warehouses and price types, never the owner's.
+    sample = b"SKU;Price;Qty\r\nOWN-1;1;2\r\n"
+    response = other.request("POST", "/feeds/from-sample", files={"file": ("s.csv", sample)})
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert owned.warehouse_id not in body["warehouse_ids"]
+    assert owned.price_type_id not in [c.get("price_type_id") for c in body["columns"]]
+
+
+def _publish(other: Api, owned: Owned) -> None:
+    _not_found(other.post(f"/feeds/{owned.feed['id']}/publish"))
+
+
+def _health(other: Api, owned: Owned) -> None:
+    _not_found(other.get(f"/feeds/{owned.feed['id']}/health"))
+
+
 WALK: dict[tuple[str, str], Callable[[Api, Owned], None]] = {
     ("GET", "/api/v1/warehouses"): _warehouses,
     ("POST", "/api/v1/warehouses"): _create_warehouse,
@@ -248,6 +275,10 @@ WALK: dict[tuple[str, str], Callable[[Api, Owned], None]] = {
     ("GET", "/api/v1/imports/{import_id}"): _get_import,
     ("GET", "/api/v1/imports/{import_id}/errors.csv"): _import_errors,
     ("GET", "/api/v1/products/export"): _export,
+    ("GET", "/api/v1/feed-presets"): _feed_presets,
+    ("POST", "/api/v1/feeds/{feed_id}/publish"): _publish,
+    ("POST", "/api/v1/feeds/from-sample"): _from_sample,
+    ("GET", "/api/v1/feeds/{feed_id}/health"): _health,
 }
 
 
@@ -293,6 +324,7 @@ def _snapshot(owned: Owned) -> dict[str, Any]:
             "/integration",
             f"/feeds/{owned.feed['id']}",
             f"/feeds/{owned.feed['id']}/preview",
+            f"/feeds/{owned.feed['id']}/health",
         )
     }
 

@@ -36,6 +36,10 @@ class CsvWriter:
 
     extension = "csv"
     media_type = "text/csv; charset=utf-8"
+    # CSV itself has no limits; a spreadsheet opening it has, but machines read feeds.
+    max_rows: int | None = None
+    max_columns: int | None = None
+    max_text_length: int | None = None
 
     def write(self, spec: FeedSpec, cells: Iterable[Sequence[str | Decimal]], out: BinaryIO) -> int:
         """Write the empty rows, the header on line ``spec.header_row``, then the cell rows.

@@ -11,7 +11,7 @@ from pydantic import ValidationError
 from starlette.datastructures import FormData
 
 from shelfcast.errors import FieldError
-from shelfcast.feeds.schemas import FeedRead
+from shelfcast.feeds.schemas import ColumnRead, FeedRead, PresetRead, SampleProposal
 from shelfcast.render.spec import (
     ColumnSource,
     CsvEncoding,
@@ -48,6 +48,8 @@ LABELS = {
     "field": "Product field",
     "price_type_id": "Price",
     "value": "Custom value",
+    "preset": "Marketplace preset",
+    "publish_guard_percent": "Hold a build that drops by more than",
 }
 SOURCE_SETTING = {
     ColumnSource.PRODUCT_FIELD: "field",
@@ -83,6 +85,8 @@ class FeedFormState:
     enabled: bool = True
     columns: list[ColumnState] = field(default_factory=list)
     options: OptionsState = field(default_factory=lambda: OptionsState())
+    preset: str = ""
+    publish_guard_percent: str = "50"
 
     @classmethod
     def from_form(cls, form: FormData) -> FeedFormState:
@@ -126,6 +130,8 @@ class FeedFormState:
                 in_stock=text("in_stock", "in stock"),
                 out_of_stock=text("out_of_stock", "out of stock"),
             ),
+            preset=text("preset"),
+            publish_guard_percent=text("publish_guard_percent", "50"),
             columns=[
                 ColumnState(
                     header=at(headers, i),
@@ -163,16 +169,27 @@ class FeedFormState:
                 in_stock=feed.availability_labels.in_stock,
                 out_of_stock=feed.availability_labels.out_of_stock,
             ),
-            columns=[
-                ColumnState(
-                    header=c.header,
-                    source=c.source.value,
-                    field=c.field or "",
-                    price_type_id=str(c.price_type_id) if c.price_type_id is not None else "",
-                    value=c.value or "",
-                )
-                for c in feed.columns
-            ],
+            preset=feed.preset or "",
+            publish_guard_percent=str(feed.publish_guard_percent),
+            columns=[_column_state(c) for c in feed.columns],
+        )
+
+    @classmethod
+    def from_preset(cls, preset: PresetRead | SampleProposal) -> FeedFormState:
+        """The form filled in from a marketplace preset (or a sample file's proposal)."""
+        return cls(
+            store_name=preset.store_name,
+            store_url=preset.store_url,
+            warehouse_ids=[str(i) for i in preset.warehouse_ids],
+            file_type=preset.file_type.value,
+            csv_separator=(preset.csv_separator or CsvSeparator.COMMA).value,
+            file_name=preset.file_name,
+            sheet_name=preset.sheet_name or "Sheet1",
+            header_row=str(preset.header_row),
+            include_zero_stock=preset.include_zero_stock,
+            enabled=preset.enabled,
+            preset=(preset.preset or "") if isinstance(preset, PresetRead) else "",
+            columns=[_column_state(c) for c in preset.columns],
         )
 
     @property
@@ -193,6 +210,8 @@ class FeedFormState:
             "enabled": self.enabled,
             "columns": [_column_payload(c) for c in self.columns],
             **self.options.payload(),
+            "preset": self.preset or None,
+            "publish_guard_percent": self.publish_guard_percent.strip(),
         }
         if self.is_csv:
             body["csv_separator"] = self.csv_separator
@@ -230,6 +249,16 @@ class OptionsState:
             "negative_stock_as_zero": self.negative_stock_as_zero,
             "availability_labels": {"in_stock": self.in_stock, "out_of_stock": self.out_of_stock},
         }
+
+
+def _column_state(column: ColumnRead) -> ColumnState:
+    return ColumnState(
+        header=column.header,
+        source=column.source.value,
+        field=column.field or "",
+        price_type_id=str(column.price_type_id) if column.price_type_id is not None else "",
+        value=column.value or "",
+    )
 
 
 def _column_payload(column: ColumnState) -> dict[str, Any]:

@@ -4,6 +4,9 @@ from fastapi import APIRouter
 
 from shelfcast.web.ui.routes import (
     definitions,
+    feed_health,
+    feed_links,
+    feed_start,
     imports,
     integration,
     inventory,
@@ -19,7 +22,11 @@ router.include_router(signin.router)
 router.include_router(product_edit.router)
 router.include_router(stock.router)
 router.include_router(inventory.router)
+# Before the integration's routes: "/files/from-sample" is not a file id.
+router.include_router(feed_start.router)
 router.include_router(integration.router)
 router.include_router(definitions.router)
 router.include_router(imports.router)
 router.include_router(overview.router)
+router.include_router(feed_links.router)
+router.include_router(feed_health.router)
