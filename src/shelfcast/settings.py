@@ -46,6 +46,27 @@ class Settings(BaseSettings):
         "/_feedfiles/). Unset, the app sends the bytes itself",
     )
 
+    storage_url: str | None = Field(
+        default=None,
+        description="Where built files live: unset for the data folder, file:///path for "
+        "another folder, s3://bucket/prefix for S3-compatible object storage (credentials "
+        "from AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or any way boto3 finds them)",
+    )
+    s3_endpoint_url: str | None = Field(
+        default=None,
+        description="The S3 endpoint of MinIO, Ceph, SeaweedFS... (unset for AWS S3)",
+    )
+    s3_region: str = Field(default="us-east-1", description="The S3 region")
+    s3_timeout_seconds: float = Field(
+        default=5.0, gt=0, description="Connect and read timeout of each S3 request"
+    )
+    s3_url_seconds: int = Field(
+        default=300,
+        ge=1,
+        le=604800,
+        description="How long the signed URL a link hands nginx (X-Accel-Redirect) stays valid",
+    )
+
     @property
     def public_base_url(self) -> str:
         return self.base_url.rstrip("/")

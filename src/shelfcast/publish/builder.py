@@ -115,6 +115,10 @@ class FeedBuilder:
         failed = self._failed.get(feed_id)
         return failed is not None and failed[0] == key
 
+    def queued(self) -> int:
+        """Feeds waiting for a build in this process (the metrics' queue depth)."""
+        return self._queue.qsize()
+
     def request(self, feed_id: int) -> None:
         """Ask for a feed to be brought up to date (a no-op build if it already is).
 

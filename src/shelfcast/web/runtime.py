@@ -8,8 +8,10 @@ from shelfcast.catalog.imports.runner import ImportRunner
 from shelfcast.db.database import Database, open_database
 from shelfcast.publish.builder import FeedBuilder
 from shelfcast.publish.fetch_log import FetchLog
+from shelfcast.publish.storage import Storage, open_storage
 from shelfcast.publish.store import FileStore
 from shelfcast.settings import Settings
+from shelfcast.web.metrics import Metrics
 
 
 @dataclass
@@ -20,6 +22,8 @@ class Runtime:
     builder: FeedBuilder
     fetch_log: FetchLog
     imports: ImportRunner
+    storage: Storage
+    metrics: Metrics
 
     @classmethod
     def open(cls, settings: Settings) -> Runtime:
@@ -30,7 +34,18 @@ class Runtime:
         imports = ImportRunner(
             database.sessions, database.writes, settings.data_dir, builder.request_account
         )
-        return cls(settings, database, store, builder, FetchLog(database.writes), imports)
+        storage = open_storage(settings)
+        metrics = Metrics(database.sessions, builder.queued)
+        return cls(
+            settings,
+            database,
+            store,
+            builder,
+            FetchLog(database.writes),
+            imports,
+            storage,
+            metrics,
+        )
 
     def start(self) -> None:
         self.builder.start()
