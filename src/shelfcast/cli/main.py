@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from shelfcast.accounts import service as accounts
 from shelfcast.accounts.models import Plan
-from shelfcast.cli import catalog_files
+from shelfcast.cli import catalog_files, operations
 from shelfcast.db.database import Database, open_database
 from shelfcast.db.session import transaction
 from shelfcast.demo import DEMO_ACCOUNT_NAME, create_demo, delete_demo
@@ -271,6 +271,7 @@ def users_create(
 
 
 catalog_files.register(app, command_database)
+operations.register(app, command_database)
 
 
 if __name__ == "__main__":  # pragma: no cover
