@@ -1,4 +1,4 @@
-"""CSV builds on SQLite take the columnar path and write the row path's bytes.
+"""CSV and XLSX builds on SQLite take the columnar path and write the row path's bytes.
 
 SQLite only: the columnar path reads the database file through a second
 connection (in a child process), so these tests commit a catalog to a database
@@ -128,12 +128,15 @@ class ColumnarSpy:
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.calls = 0
-        self.original = columnar_build.render_csv_columnar
-        monkeypatch.setattr(columnar_build, "render_csv_columnar", self)
+        for name in ("render_csv_columnar", "render_xlsx_columnar"):
+            monkeypatch.setattr(columnar_build, name, self._counted(getattr(columnar_build, name)))
 
-    def __call__(self, *args: Any) -> RenderResult:
-        self.calls += 1
-        return self.original(*args)
+    def _counted(self, original: Any) -> Any:
+        def counted(*args: Any) -> RenderResult:
+            self.calls += 1
+            return original(*args)  # type: ignore[no-any-return]
+
+        return counted
 
 
 @pytest.fixture
@@ -168,8 +171,24 @@ def _row_path(engine: Engine, feed_id: int) -> tuple[bytes, int]:
         {"csv_separator": "comma", "header_row": 3},
         {"csv_separator": "pipe", "include_zero_stock": True},
         {"csv_separator": "tab", "header_row": 2},
+        {"file_type": "xlsx", "sheet_name": "Stock", "csv_separator": None},
+        {
+            "file_type": "xlsx",
+            "sheet_name": "Товары",
+            "include_zero_stock": True,
+            "header_row": 2,
+            "csv_separator": None,
+        },
     ],
-    ids=["semicolon", "zero stock", "comma, header row 3", "pipe, zero stock", "tab, header row 2"],
+    ids=[
+        "semicolon",
+        "zero stock",
+        "comma, header row 3",
+        "pipe, zero stock",
+        "tab, header row 2",
+        "xlsx",
+        "xlsx, zero stock, header row 2",
+    ],
 )
 def test_the_columnar_build_writes_the_row_paths_bytes(
     engine: Engine, columnar: ColumnarSpy, settings: dict[str, Any]
@@ -247,7 +266,7 @@ def test_small_catalogs_take_the_row_path(engine: Engine, monkeypatch: pytest.Mo
 @pytest.mark.parametrize(
     "settings",
     [
-        {"file_type": "xlsx", "sheet_name": "Stock", "csv_separator": None},
+        {"file_type": "xls", "sheet_name": "Stock", "csv_separator": None},
         {
             "columns": [
                 {"header": "SKU", "source": "product_field", "field": "sku"},
@@ -255,9 +274,9 @@ def test_small_catalogs_take_the_row_path(engine: Engine, monkeypatch: pytest.Mo
             ]
         },
     ],
-    ids=["xlsx", "a datetime column"],
+    ids=["xls", "a datetime column"],
 )
-def test_excel_and_datetimes_take_the_row_path(
+def test_xls_and_datetimes_take_the_row_path(
     engine: Engine, columnar: ColumnarSpy, settings: dict[str, Any]
 ) -> None:
     feed_id = _new_feed(engine, **settings)

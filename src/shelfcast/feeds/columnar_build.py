@@ -1,11 +1,12 @@
-"""The columnar CSV build: Arrow batches from SQLite straight into the CSV writer.
+"""The columnar build: Arrow batches from SQLite straight into the CSV or XLSX writer.
 
 The row path (``raw_rows`` -> ``render_feed``) spends most of a big CSV build in
 Python per cell: SQLAlchemy's result rows, a ``Decimal`` per number, a converter
 call and a ``csv`` field per cell. On SQLite this path has the ADBC driver read
 the same rows as Arrow record batches (in a process of its own:
 :mod:`shelfcast.db.arrow_reader`) and formats them with Arrow compute
-(:func:`shelfcast.render.write_csv_batches`): the same bytes, several times
+(:func:`shelfcast.render.write_csv_batches`,
+:func:`shelfcast.render.write_xlsx_batches`): the same bytes, several times
 faster. The property tests compare the two paths byte for byte.
 
 PostgreSQL keeps the row path: its server-side cursor already streams, and the
@@ -22,7 +23,7 @@ from sqlalchemy.orm import Session
 from shelfcast.db.types import SCALE
 from shelfcast.feeds import repository as repo
 from shelfcast.feeds.fields import ProductField
-from shelfcast.render import RenderResult, write_csv_batches
+from shelfcast.render import RenderResult, write_csv_batches, write_xlsx_batches
 from shelfcast.render.spec import FeedSpec, FileType
 
 # Below this many products the row path is as fast: starting the reader process
@@ -30,16 +31,18 @@ from shelfcast.render.spec import FeedSpec, FileType
 # per-cell work on this many rows.
 MIN_PRODUCTS = 20_000
 
+_COLUMNAR_TYPES = frozenset({FileType.CSV, FileType.XLSX})
+
 # Datetimes are written as ISO 8601 by the service (``raw_rows``); not done in Arrow.
 _ROW_PATH_FIELDS = frozenset({ProductField.CREATED_AT, ProductField.UPDATED_AT})
 
 
 def columnar_database(session: Session, file_type: FileType, query: repo.RowsQuery) -> str | None:
     """The SQLite file to read the feed's rows from as Arrow batches, or None for the
-    row path: not CSV, a column the columnar path does not write (created_at,
+    row path: not CSV or XLSX, a column the columnar path does not write (created_at,
     updated_at), not a SQLite file, uncommitted writes in the session (another
     connection would not see them), or a catalog small enough for the row path."""
-    if file_type is not FileType.CSV:
+    if file_type not in _COLUMNAR_TYPES:
         return None
     if any(column.field in _ROW_PATH_FIELDS for column in query.columns):
         return None
@@ -65,3 +68,22 @@ def render_csv_columnar(
     with repo.columnar_feed_rows(database, query) as batches:
         rows = write_csv_batches(spec, batches, out, scale=SCALE)
     return RenderResult(rows=rows)
+
+
+def render_xlsx_columnar(
+    database: str, spec: FeedSpec, query: repo.RowsQuery, out: BinaryIO
+) -> RenderResult:
+    """The XLSX file of ``spec`` from the rows of ``query`` read as Arrow batches, as
+    :func:`render_csv_columnar` writes a CSV file (the same snapshot rules)."""
+    with repo.columnar_feed_rows(database, query) as batches:
+        rows = write_xlsx_batches(spec, batches, out, scale=SCALE)
+    return RenderResult(rows=rows)
+
+
+def render_columnar(
+    database: str, spec: FeedSpec, query: repo.RowsQuery, out: BinaryIO
+) -> RenderResult:
+    """The feed's file by the columnar path, whichever of its file types it is."""
+    if spec.file_type is FileType.XLSX:
+        return render_xlsx_columnar(database, spec, query, out)
+    return render_csv_columnar(database, spec, query, out)
