@@ -46,16 +46,24 @@ class CellKind(StrEnum):
     PRICE = "price"  # a number shown with two places
 
 
-# What makes a text need more than copying: a byte search over a whole column
-# finds none in most columns (SKUs, barcodes, URLs, most names).
-_SPECIAL = re.compile(rb"[&<>\x00-\x08\x0b-\x1f]|\xef\xbf[\xbe\xbf]|_x[0-9A-Fa-f]{4}_")
+# The bytes that may make a text need more than copying: control characters,
+# & < >, "_" (of a literal "_xHHHH_") and the lead byte of U+FFFE/U+FFFF. Deleting
+# every other byte of a column (bytes.translate) leaves nothing in most columns
+# (SKUs, barcodes, URLs, most names), many times faster than a regex search.
+_MAYBE_SPECIAL = bytes(range(0x09)) + bytes(range(0x0B, 0x20)) + b"&<>_\xef"
+_ORDINARY = bytes(byte for byte in range(256) if byte not in _MAYBE_SPECIAL)
+_CONTROL_BYTES = bytes(range(0x09)) + bytes(range(0x0B, 0x20))
+_NOT_CONTROL = bytes(byte for byte in range(256) if byte not in _CONTROL_BYTES)
+_LITERAL_ESCAPE_BYTES = re.compile(rb"_x[0-9A-Fa-f]{4}_")
 # Texts needing Excel's _xHHHH_ escapes (the same characters, in RE2 and Python).
 _EXCEL_ESCAPES = r"[\x00-\x08\x0b-\x1f\x{fffe}\x{ffff}]|_x[0-9A-Fa-f]{4}_"
 _LITERAL_ESCAPE = re.compile("(_x[0-9A-Fa-f]{4}_)")
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\ufffe\uffff]")
-# Python's whitespace (XlsxWriter's test) less what was escaped above.
-_SPACE = r"[\t\n \x{85}\x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}]"
-_PRESERVE = f"^{_SPACE}|{_SPACE}$"
+# Python's whitespace (XlsxWriter's test for xml:space="preserve") less what
+# was escaped above.
+_SPACE = "\t\n \x85\xa0\u1680" + "".join(map(chr, range(0x2000, 0x200B))) + (
+    "\u2028\u2029\u202f\u205f\u3000"
+)
 # Numbers of more digits than this may be beyond a double's range: checked one by one.
 _NUMBER_FAST_LENGTH = 300
 
@@ -85,22 +93,39 @@ def _scalar(text: str) -> pa.Scalar:
     return pa.scalar(text, TEXT)
 
 
+def _integer(value: int) -> pa.Scalar:
+    """An int for a kernel, as an Arrow scalar: given a Python int, pyarrow tries to
+    import numpy on every call (~0.5 ms when numpy is not installed)."""
+    return pa.scalar(value, pa.int64())
+
+
 def _excel_escape(text: str) -> str:
     text = _LITERAL_ESCAPE.sub(r"_x005F\1", text)
     return _CONTROL.sub(lambda match: f"_x{ord(match.group()):04X}_", text)
 
 
+def _needs_excel_escapes(data: bytes, special: bytes) -> bool:
+    if special.translate(None, _NOT_CONTROL):
+        return True
+    if b"_" in special and _LITERAL_ESCAPE_BYTES.search(data):
+        return True
+    return b"\xef" in special and (b"\xef\xbf\xbe" in data or b"\xef\xbf\xbf" in data)
+
+
 def escape_texts(texts: pa.Array) -> pa.Array:
     """Texts as the content of a ``<t>`` element (see the module's docstring)."""
     data = bytes(text_data(texts))
-    if not _SPECIAL.search(data):
+    special = data.translate(None, _ORDINARY)
+    if not special:
         return texts
-    excel = pc.match_substring_regex(texts, _EXCEL_ESCAPES)
-    if pc.any(excel).as_py():
+    excel = None
+    if _needs_excel_escapes(data, special):
+        excel = pc.match_substring_regex(texts, _EXCEL_ESCAPES)
+    if excel is not None and pc.any(excel).as_py():
         chosen = [_excel_escape(text) for text in pc.filter(texts, excel).to_pylist()]
         texts = pc.replace_with_mask(texts, excel, pa.array(chosen, TEXT))
     for char, entity in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;")):
-        if char.encode() in data:
+        if char.encode() in special:
             texts = pc.replace_substring(texts, char, entity)
     return texts
 
@@ -133,6 +158,13 @@ class SheetXml:
         self.last_row = 0
         self.first_column = len(kinds)
         self.last_column = -1
+        self._range = pa.array([], pa.int64())
+
+    def _offsets(self, length: int) -> pa.Array:
+        """0, 1, ..., length - 1 (the row numbers of a step less its first)."""
+        if len(self._range) < length:
+            self._range = pa.array(range(length), pa.int64())
+        return self._range.slice(0, length)
 
     def dimension(self) -> str:
         """The used range, as ``<dimension ref>`` wants it (``"A1"`` for an empty sheet)."""
@@ -152,7 +184,7 @@ class SheetXml:
         number beyond Excel's range :class:`InvalidValue`. 0 is the header row,
         whose cells are all text.
         """
-        numbers = pa.array(range(first_row, first_row + length), pa.int64()).cast(TEXT)
+        numbers = pc.add(self._offsets(length), _integer(first_row)).cast(TEXT)
         step = _Step([_scalar('<row r="'), numbers, _scalar('">')], False, [])
         for position, (column, values) in enumerate(zip(self._columns, texts, strict=True)):
             kind = column.kind if first_data_row else CellKind.TEXT
@@ -163,13 +195,14 @@ class SheetXml:
                 raise _at_row(error, first_data_row + row)
             raise error
         step.parts.append(_scalar(_ROW_END))
-        lines = pc.binary_join_element_wise(*step.parts, _scalar(""))
-        used = pa.array([True] * length)
+        lines = pc.binary_join_element_wise(*_merged(step.parts), _scalar(""))
         if step.may_be_empty:
-            bare = pc.add(pc.binary_length(numbers), len('<row r="">') + len(_ROW_END))
+            bare = pc.add(pc.binary_length(numbers), _integer(len('<row r="">') + len(_ROW_END)))
             used = pc.not_equal(pc.binary_length(lines), bare)
             lines = pc.filter(lines, used)
-        self._note_rows(used, first_row)
+            self._note_rows(pc.indices_nonzero(used).to_pylist(), first_row)
+        elif length:
+            self._note_rows([0, length - 1], first_row)
         return text_data(lines)  # the view keeps the array's buffer alive
 
     def _cells(
@@ -214,7 +247,9 @@ class SheetXml:
         if kind is CellKind.TEXT:
             self._check_lengths(column, values, step, position)
             escaped = escape_texts(values)
-            preserve = pc.match_substring_regex(escaped, _PRESERVE)
+            # Whitespace at either end: trimming it changes the length.
+            trimmed = pc.utf8_trim(escaped, characters=_SPACE)
+            preserve = pc.not_equal(pc.binary_length(trimmed), pc.binary_length(escaped))
             opening: pa.Array | pa.Scalar = _scalar('" t="inlineStr"><is><t>')
             if pc.any(preserve).as_py():
                 opening = pc.if_else(
@@ -234,7 +269,7 @@ class SheetXml:
         self, column: _Column, values: pa.Array, step: _Step, position: int
     ) -> None:
         """A UTF-8 text of at most TEXT_FAST_LIMIT bytes fits; longer ones are counted."""
-        long = pc.greater(pc.binary_length(values), TEXT_FAST_LIMIT)
+        long = pc.greater(pc.binary_length(values), _integer(TEXT_FAST_LIMIT))
         if not pc.any(long).as_py():
             return
         for row in pc.indices_nonzero(long).to_pylist():
@@ -249,7 +284,7 @@ class SheetXml:
         self, column: _Column, values: pa.Array, step: _Step, position: int
     ) -> None:
         """Excel's numbers are doubles: a number beyond their range is refused."""
-        long = pc.greater(pc.binary_length(values), _NUMBER_FAST_LENGTH)
+        long = pc.greater(pc.binary_length(values), _integer(_NUMBER_FAST_LENGTH))
         if not pc.any(long).as_py():
             return
         for row in pc.indices_nonzero(long).to_pylist():
@@ -263,12 +298,24 @@ class SheetXml:
         self.first_column = min(self.first_column, position)
         self.last_column = max(self.last_column, position)
 
-    def _note_rows(self, used: pa.Array, first_row: int) -> None:
-        indices = pc.indices_nonzero(used)
-        if len(indices):
+    def _note_rows(self, used: list[int], first_row: int) -> None:
+        """Widen the used range to the rows at these offsets from ``first_row``."""
+        if used:
             if not self.first_row:
-                self.first_row = first_row + indices[0].as_py()
-            self.last_row = first_row + indices[-1].as_py()
+                self.first_row = first_row + used[0]
+            self.last_row = first_row + used[-1]
+
+
+def _merged(parts: list[pa.Array | pa.Scalar]) -> list[pa.Array | pa.Scalar]:
+    """The parts with each run of constants joined into one: the join's time goes
+    by the number of pieces per row more than by their bytes."""
+    merged: list[pa.Array | pa.Scalar] = []
+    for part in parts:
+        if isinstance(part, pa.Scalar) and merged and isinstance(merged[-1], pa.Scalar):
+            merged[-1] = _scalar(merged[-1].as_py() + part.as_py())
+        else:
+            merged.append(part)
+    return merged
 
 
 def _at_row(error: CellTooLong | InvalidValue, row: int) -> RenderError:

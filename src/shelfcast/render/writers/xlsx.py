@@ -16,7 +16,9 @@ two write the same bytes for the same cells.
 from __future__ import annotations
 
 import tempfile
+from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from decimal import Decimal
 from types import TracebackType
 from typing import BinaryIO
@@ -44,6 +46,9 @@ LIMITS = SheetLimits(
 # Cell rows gathered into Arrow arrays at a time (the row path).
 _BATCH_ROWS = 4096
 _COPY_CHUNK = 1 << 20
+# Steps of XML waiting for the deflate thread: a bound on memory (a step is a
+# few MB), and enough for the next step's XML to be built meanwhile.
+_PENDING_STEPS = 2
 
 
 def cell_kinds(spec: FeedSpec) -> list[CellKind]:
@@ -74,6 +79,10 @@ class SheetFile:
         self._body = tempfile.TemporaryFile(prefix="shelfcast-xlsx-")
         self._deflater = RawDeflater()
         self._compressed = 0
+        # Deflating (which releases the GIL) runs in a thread of its own, while
+        # Arrow (which releases it too) builds the next step's XML.
+        self._deflating = ThreadPoolExecutor(1, thread_name_prefix="xlsx-deflate")
+        self._pending: deque[Future[None]] = deque()
         headers: list[Texts] = [pa.array([column.header], TEXT) for column in spec.columns]
         self._write(self._xml.rows(headers, 1, spec.header_row, 0))
 
@@ -86,12 +95,23 @@ class SheetFile:
         error: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
+        self._deflating.shutdown(wait=True, cancel_futures=True)
         self._body.close()
 
     def _write(self, xml: memoryview | bytes) -> None:
+        """Queue a piece of the sheet's XML for the deflate thread, in order."""
+        self._pending.append(self._deflating.submit(self._deflate, xml))
+        while len(self._pending) > _PENDING_STEPS:
+            self._pending.popleft().result()
+
+    def _deflate(self, xml: memoryview | bytes) -> None:
         compressed = self._deflater.compress(xml)
         self._body.write(compressed)
         self._compressed += len(compressed)
+
+    def _drain(self) -> None:
+        while self._pending:
+            self._pending.popleft().result()
 
     def add(self, texts: list[Texts], length: int) -> None:
         """Write ``length`` data rows, one text per cell (see :class:`SheetXml`).
@@ -113,6 +133,7 @@ class SheetFile:
     def finish(self, out: BinaryIO) -> None:
         """Write the whole XLSX file to ``out``."""
         self._write(sheet_end())
+        self._drain()
         tail = self._deflater.flush(final=True)
         self._body.write(tail)
         self._compressed += len(tail)
