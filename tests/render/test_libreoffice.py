@@ -1,4 +1,4 @@
-"""A third reader of our XLSX files: LibreOffice, headless, converting them to CSV.
+"""A third reader of our XLSX and XLS files: LibreOffice, headless, converting them to CSV.
 
 Runs where ``soffice`` is installed (``make test`` installs Debian's
 ``libreoffice-calc-nogui``); elsewhere skipped. The CSV holds the cells' values
@@ -18,7 +18,15 @@ import pytest
 
 from shelfcast.render import FileType
 
-from .support import MIXED_COLUMNS, MIXED_ROWS, make_spec, read_calamine, render_bytes, text_column
+from .support import (
+    MIXED_COLUMNS,
+    MIXED_ROWS,
+    make_spec,
+    read_calamine,
+    read_xls,
+    render_bytes,
+    text_column,
+)
 
 SOFFICE = shutil.which("soffice")
 pytestmark = pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")
@@ -35,8 +43,8 @@ TRICKY = [
 ]
 
 
-def libreoffice_grid(data: bytes, tmp_path: Path) -> list[list[str]]:
-    source = tmp_path / "feed.xlsx"
+def libreoffice_grid(data: bytes, tmp_path: Path, extension: str = "xlsx") -> list[list[str]]:
+    source = tmp_path / f"feed.{extension}"
     source.write_bytes(data)
     assert SOFFICE is not None
     subprocess.run(
@@ -100,3 +108,20 @@ def test_libreoffice_reads_tricky_text_as_written(tmp_path: Path) -> None:
         for col, text in enumerate(cells):
             if (row, col) not in escaped:
                 assert from_openpyxl[row][col] == text, (row, col)
+
+
+def test_libreoffice_reads_a_long_xls_as_xlrd_does(tmp_path: Path) -> None:
+    """Past the rows the XLS writer keeps in memory at a time (flushed to a file)."""
+    spec = make_spec(FileType.XLS, MIXED_COLUMNS, header_row=2, sheet_name="Прайс")
+    rows = MIXED_ROWS * 3_000
+    data = render_bytes(spec, rows)
+
+    office = libreoffice_grid(data, tmp_path, "xls")
+    sheet = read_xls(data).sheet_by_index(0)
+    from_xlrd = [
+        [as_text(value if value != "" else None) for value in sheet.row_values(row)]
+        for row in range(sheet.nrows)
+    ]
+
+    assert len(office) == 2 + len(rows)
+    assert office == from_xlrd
