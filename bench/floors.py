@@ -18,7 +18,7 @@ Prints one JSON object:
 - ``floor_xlsx_write_s``: XlsxWriter in ``constant_memory`` mode (no URLs, no
   formulas) writing those typed cells from memory: the library our XLSX writer
   used before it wrote the sheet's XML itself;
-- ``xlsx_write_s`` (SQLite; not a floor: our writer alone): ``write_xlsx_batches``
+- ``xlsx_write_s`` (not a floor: our writer alone): ``write_xlsx_batches``
   writing the feed's rows from Arrow record batches held in memory (read
   beforehand through the columnar path's reader), the XLSX build without the
   database.
@@ -138,13 +138,13 @@ def measure(database_url: str, feed_id: int, out_dir: Path) -> dict[str, Any]:
 
 
 def _arrow_batches(session_factory: Any, plan: Any) -> list[pa.RecordBatch] | None:
-    """The feed's rows as the columnar path reads them, all in memory (SQLite only)."""
+    """The feed's rows as the columnar path reads them, all in memory."""
     with session_factory() as session:
-        database = feeds_repo.readable_sqlite_file(session)
-    if database is None:
-        return None
-    with feeds_repo.columnar_feed_rows(database, plan.query) as batches:
-        return list(batches)
+        source = feeds_repo.arrow_source(session)
+        if source is None:
+            return None
+        with feeds_repo.columnar_feed_rows(source, plan.query) as batches:
+            return list(batches)
 
 
 def _write_xlsx(path: Path, headers: list[str], rows: list[list[str | float]]) -> None:

@@ -30,7 +30,6 @@ from shelfcast.feeds import columnar_build, service
 from shelfcast.feeds import repository as repo
 from shelfcast.feeds.models import FeedFile
 from shelfcast.render import InvalidValue, RenderResult, render_feed
-from tests.conftest import DATABASES, POSTGRES_URL, _with_search_path
 from tests.builders import (
     make_account,
     make_custom_field,
@@ -38,6 +37,7 @@ from tests.builders import (
     make_product,
     make_warehouse,
 )
+from tests.conftest import DATABASES, POSTGRES_URL, _with_search_path
 from tests.feeds.builders import make_feed
 
 TRICKY_NAMES = [
@@ -388,7 +388,9 @@ def test_the_reader_streams_in_batches(sqlite_engine: Engine) -> None:
     assert sizes[0] == 7 and sum(sizes) >= 60
 
 
-def test_leaving_early_stops_the_reader(sqlite_engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_leaving_early_stops_the_reader(
+    sqlite_engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
     started: list[subprocess.Popen[bytes]] = []
     original = subprocess.Popen
 

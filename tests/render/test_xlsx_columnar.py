@@ -133,9 +133,13 @@ def test_many_rows_cross_the_internal_steps() -> None:
 
 
 def test_a_text_too_long_for_a_cell_names_its_row_in_both_paths() -> None:
-    spec = make_spec(FileType.XLSX, [text_column("A"), column_for(KIND["number as text"], "N", None)])
+    spec = make_spec(
+        FileType.XLSX, [text_column("A"), column_for(KIND["number as text"], "N", None)]
+    )
     rows: list[list[Any]] = [["ok", "1"], ["x" * 32_768, "1"], ["ok", "not a number"]]
-    batch = pa.record_batch([pa.array([r[0] for r in rows]), pa.array([r[1] for r in rows])], ["a", "n"])
+    batch = pa.record_batch(
+        [pa.array([r[0] for r in rows]), pa.array([r[1] for r in rows])], ["a", "n"]
+    )
 
     with pytest.raises(CellTooLong) as from_rows:
         render_rows(spec, rows)
@@ -146,9 +150,13 @@ def test_a_text_too_long_for_a_cell_names_its_row_in_both_paths() -> None:
 
 
 def test_a_bad_number_after_the_long_text_comes_second() -> None:
-    spec = make_spec(FileType.XLSX, [text_column("A"), column_for(KIND["number as text"], "N", None)])
+    spec = make_spec(
+        FileType.XLSX, [text_column("A"), column_for(KIND["number as text"], "N", None)]
+    )
     rows: list[list[Any]] = [["ok", "x"], ["y" * 32_768, "1"]]
-    batch = pa.record_batch([pa.array([r[0] for r in rows]), pa.array([r[1] for r in rows])], ["a", "n"])
+    batch = pa.record_batch(
+        [pa.array([r[0] for r in rows]), pa.array([r[1] for r in rows])], ["a", "n"]
+    )
 
     with pytest.raises(InvalidValue) as from_rows:
         render_rows(spec, rows)

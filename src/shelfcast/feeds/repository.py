@@ -26,8 +26,9 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.dialects.postgresql import aggregate_order_by
+from sqlalchemy.dialects.postgresql.base import PGDialect
 from sqlalchemy.orm import Session, aliased
 
 from shelfcast.accounts.models import Account
@@ -460,7 +461,8 @@ def _literal_sql(statement: Select[Any], dialect_name: str = "sqlite") -> str:
     module; anything else is refused rather than written into SQL (the feed's
     CUSTOM_VALUE constants never reach the query: they are NULL there).
     """
-    dialect = postgresql.dialect() if dialect_name == "postgresql" else sqlite.dialect()
+    # PGDialect's __init__ has no annotations in SQLAlchemy.
+    dialect = PGDialect() if dialect_name == "postgresql" else sqlite.dialect()  # type: ignore[no-untyped-call]
     for name, value in statement.compile(dialect=dialect).params.items():
         values = value if isinstance(value, list | tuple) else [value]
         for one in values:

@@ -29,7 +29,9 @@ _ROWS_PER_STEP = 16_384
 
 # The CSV column rules without quoting: a pattern that never matches, no
 # special bytes, and an empty lone field left empty.
-_PLAIN = _Dialect(separator=",", needs_quotes=re.compile(r"(?!)"), special_bytes=(), single_field=False)
+_PLAIN = _Dialect(
+    separator=",", needs_quotes=re.compile(r"(?!)"), special_bytes=(), single_field=False
+)
 
 
 def write_xlsx_batches(

@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TypeAlias
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -36,7 +37,7 @@ __all__ = ["CellKind", "SheetXml", "Texts", "column_letters", "text_data"]
 
 TEXT = pa.large_string()
 
-Texts = pa.Array | str
+Texts: TypeAlias = pa.Array | str
 """One column of a step: a text per row, or one text for every row."""
 
 
@@ -61,8 +62,10 @@ _LITERAL_ESCAPE = re.compile("(_x[0-9A-Fa-f]{4}_)")
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\ufffe\uffff]")
 # Python's whitespace (XlsxWriter's test for xml:space="preserve") less what
 # was escaped above.
-_SPACE = "\t\n \x85\xa0\u1680" + "".join(map(chr, range(0x2000, 0x200B))) + (
-    "\u2028\u2029\u202f\u205f\u3000"
+_SPACE = (
+    "\t\n \x85\xa0\u1680"
+    + "".join(map(chr, range(0x2000, 0x200B)))
+    + ("\u2028\u2029\u202f\u205f\u3000")
 )
 # Numbers of more digits than this may be beyond a double's range: checked one by one.
 _NUMBER_FAST_LENGTH = 300
@@ -265,9 +268,7 @@ class SheetXml:
             values = pc.ascii_rtrim(pc.ascii_rtrim(values, "0"), ".")
         return [_scalar(f'"{style}><v>'), values, _scalar("</v></c>")]
 
-    def _check_lengths(
-        self, column: _Column, values: pa.Array, step: _Step, position: int
-    ) -> None:
+    def _check_lengths(self, column: _Column, values: pa.Array, step: _Step, position: int) -> None:
         """A UTF-8 text of at most TEXT_FAST_LIMIT bytes fits; longer ones are counted."""
         long = pc.greater(pc.binary_length(values), _integer(TEXT_FAST_LIMIT))
         if not pc.any(long).as_py():
@@ -280,9 +281,7 @@ class SheetXml:
                 )
                 return
 
-    def _check_numbers(
-        self, column: _Column, values: pa.Array, step: _Step, position: int
-    ) -> None:
+    def _check_numbers(self, column: _Column, values: pa.Array, step: _Step, position: int) -> None:
         """Excel's numbers are doubles: a number beyond their range is refused."""
         long = pc.greater(pc.binary_length(values), _integer(_NUMBER_FAST_LENGTH))
         if not pc.any(long).as_py():

@@ -104,7 +104,7 @@ def sheet_start(dimension: str) -> bytes:
 def sheet_end() -> bytes:
     """The sheet XML after the last row."""
     return (
-        "</sheetData>"
-        '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>'
-        "</worksheet>"
-    ).encode()
+        b"</sheetData>"
+        b'<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>'
+        b"</worksheet>"
+    )

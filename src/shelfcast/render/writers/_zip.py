@@ -113,7 +113,9 @@ class RawDeflater:
         without one, so that another raw deflate stream may follow it."""
         rest = self._compressor.compress(bytes(self._waiting))
         self._waiting.clear()
-        return rest + self._compressor.flush(isal_zlib.Z_FINISH if final else isal_zlib.Z_SYNC_FLUSH)
+        return rest + self._compressor.flush(
+            isal_zlib.Z_FINISH if final else isal_zlib.Z_SYNC_FLUSH
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,9 +191,7 @@ class ZipWriter:
         if start >= _ZIP32_LIMIT or size >= _ZIP32_LIMIT or count >= 0xFFFF:
             end64 = self._offset
             self._write(
-                struct.pack(
-                    "<IQHHIIQQQQ", 0x06064B50, 44, 45, 45, 0, 0, count, count, size, start
-                )
+                struct.pack("<IQHHIIQQQQ", 0x06064B50, 44, 45, 45, 0, 0, count, count, size, start)
             )
             self._write(struct.pack("<IIQI", 0x07064B50, 0, end64, 1))
             count, size, start = 0xFFFF, _ZIP32_LIMIT, _ZIP32_LIMIT

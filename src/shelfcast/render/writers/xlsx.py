@@ -76,7 +76,8 @@ class SheetFile:
         self.spec = spec
         self.rows = 0
         self._xml = SheetXml(cell_kinds(spec), [column.header for column in spec.columns])
-        self._body = tempfile.TemporaryFile(prefix="shelfcast-xlsx-")
+        # Closed by __exit__ (the sheet's rows live in it until finish()).
+        self._body = tempfile.TemporaryFile(prefix="shelfcast-xlsx-")  # noqa: SIM115
         self._deflater = RawDeflater()
         self._compressed = 0
         # Deflating (which releases the GIL) runs in a thread of its own, while
@@ -84,7 +85,11 @@ class SheetFile:
         self._deflating = ThreadPoolExecutor(1, thread_name_prefix="xlsx-deflate")
         self._pending: deque[Future[None]] = deque()
         headers: list[Texts] = [pa.array([column.header], TEXT) for column in spec.columns]
-        self._write(self._xml.rows(headers, 1, spec.header_row, 0))
+        try:
+            self._write(self._xml.rows(headers, 1, spec.header_row, 0))
+        except BaseException:
+            self.__exit__(None, None, None)
+            raise
 
     def __enter__(self) -> SheetFile:
         return self
