@@ -25,7 +25,7 @@ __all__ = ["write_xlsx_batches"]
 
 # Rows turned into XML at a time: the Arrow temporaries of a step (its XML is
 # about 0.5 KB a row of 10 columns) stay under 10 MB, whatever the batch size.
-_ROWS_PER_STEP = 16_384
+_ROWS_PER_STEP = 8192
 
 # The CSV column rules without quoting: a pattern that never matches, no
 # special bytes, and an empty lone field left empty.

@@ -48,7 +48,7 @@ _BATCH_ROWS = 4096
 _COPY_CHUNK = 1 << 20
 # Steps of XML waiting for the deflate thread: a bound on memory (a step is a
 # few MB), and enough for the next step's XML to be built meanwhile.
-_PENDING_STEPS = 2
+_PENDING_STEPS = 1
 
 
 def cell_kinds(spec: FeedSpec) -> list[CellKind]:
