@@ -162,6 +162,9 @@ def serve(
         workers=workers,
         log_level="warning",
         access_log=False,
+        # Requests still waiting (a first build, a slow client) must not keep a
+        # stopping server up: after this it closes them and stops.
+        timeout_graceful_shutdown=max(1, round(settings.shutdown_grace_seconds)),
     )
 
 

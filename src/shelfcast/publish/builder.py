@@ -10,6 +10,13 @@ When another process holds a feed's lock, the thread tries again shortly: that
 process may be building an older version, and the change this process was told
 about must not wait for the next request to be built (when it was the same
 version, the retry finds the file current and builds nothing).
+
+Builds coalesce: a feed is queued at most once while one build of it runs, and
+the queued build reads the newest versions when it starts, so it takes every
+change that arrived meanwhile; under a stream of writes a file is about one
+build time behind. A failed build (whatever failed: the lock, the query, the
+write, the rename, the compressed copy) is recorded on the feed and tried again
+with exponential backoff, not on every request.
 """
 
 from __future__ import annotations
@@ -21,6 +28,7 @@ import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
+from datetime import timedelta
 from enum import StrEnum
 
 import filelock
@@ -38,6 +46,11 @@ from shelfcast.render.spec import FileType
 log = logging.getLogger(__name__)
 ADVISORY_NAMESPACE = 0x5348  # "SH": keeps our advisory locks apart from others'
 BUSY_RETRY_S = 0.25  # how soon a feed locked by another process is tried again
+BACKOFF_FIRST_S = 1.0  # a failed build is tried again after 1, 2, 4, ... seconds
+BACKOFF_MAX_S = 300.0
+STOP_JOIN_S = 5.0  # a stuck build must not hold up the server's shutdown
+# After this long a recorded build under way is taken for one a crash ended.
+BUILDING_STALE_S = 120.0
 
 
 class Outcome(StrEnum):
@@ -46,6 +59,18 @@ class Outcome(StrEnum):
     BUSY = "busy"  # another thread or process holds the feed's lock
     FAILED = "failed"
     GONE = "gone"
+
+
+def backoff_seconds(failures: int) -> float:
+    """How long after its ``failures``-th failure in a row a feed is tried again."""
+    return min(BACKOFF_MAX_S, BACKOFF_FIRST_S * 2.0 ** max(0, failures - 1))
+
+
+@dataclass(frozen=True)
+class Failure:
+    key: str
+    error: str
+    retry_at: float  # time.monotonic()
 
 
 @dataclass(frozen=True)
@@ -62,11 +87,14 @@ class FeedBuilder:
         sessions: sessionmaker[Session],
         writes: sessionmaker[Session],
         store: FileStore,
+        *,
+        grace_s: float = 60.0,
     ) -> None:
         self.engine = engine
         self.sessions = sessions
         self.writes = writes
         self.store = store
+        self.grace_s = grace_s  # how long a superseded file stays for links that chose it
         self._queue: queue.Queue[int | None] = queue.Queue()
         self._pending: set[int] = set()
         self._pending_lock = threading.Lock()
@@ -74,9 +102,10 @@ class FeedBuilder:
         self._done = threading.Condition()
         self._active = 0
         self._retries: dict[int, threading.Timer] = {}
-        # The version key and error of each feed's last failed build here, so that
-        # waiting requests stop early; cleared when the feed is asked for again.
-        self._failed: dict[int, tuple[str, str]] = {}
+        # Each feed's last failed build here: waiting requests stop early, and the
+        # feed is not built again before its backoff ends (a timer asks for it then).
+        self._failed: dict[int, Failure] = {}
+        self._backoff: dict[int, threading.Timer] = {}
 
     # --- the background thread ---
 
@@ -86,27 +115,31 @@ class FeedBuilder:
             self._thread.start()
 
     def stop(self) -> None:
+        """Stop the thread; a build that is stuck is left behind (the thread is a daemon)."""
+        thread, self._thread = self._thread, None
         with self._done:
-            retries, self._retries = list(self._retries.values()), {}
-        for timer in retries:
+            timers = [*self._retries.values(), *self._backoff.values()]
+            self._retries, self._backoff = {}, {}
+        for timer in timers:
             timer.cancel()
-        if self._thread is not None:
+        if thread is not None:
             self._queue.put(None)
-            self._thread.join(timeout=30)
-            self._thread = None
+            thread.join(timeout=STOP_JOIN_S)
 
     def has_failed(self, feed_id: int, key: str) -> bool:
         """Whether the last build of this version of the feed, in this process, failed."""
         failed = self._failed.get(feed_id)
-        return failed is not None and failed[0] == key
+        return failed is not None and failed.key == key
 
     def request(self, feed_id: int) -> None:
         """Ask for a feed to be brought up to date (a no-op build if it already is).
 
-        A failed build is tried again: requests that wait for the feed now wait
-        for this attempt rather than give up on the last one's failure.
+        A feed whose build failed waits for its backoff to end (a timer asks for
+        it then): neither a fetch nor a write makes it try again sooner.
         """
-        self._failed.pop(feed_id, None)
+        failed = self._failed.get(feed_id)
+        if failed is not None and failed.retry_at > time.monotonic():
+            return
         with self._pending_lock:
             if feed_id in self._pending:
                 return
@@ -165,14 +198,56 @@ class FeedBuilder:
             self._retries.pop(feed_id, None)
             self._done.notify_all()
 
+    def _back_off(self, feed_id: int, key: str, message: str, failures: int) -> None:
+        """Hold the feed's next build for its backoff, then ask for it."""
+        delay = backoff_seconds(failures)
+        self._failed[feed_id] = Failure(key, message, time.monotonic() + delay)
+        with self._done:
+            if self._thread is None:
+                return
+            previous = self._backoff.pop(feed_id, None)
+            timer = threading.Timer(delay, self._end_backoff, (feed_id,))
+            timer.daemon = True
+            self._backoff[feed_id] = timer
+        if previous is not None:
+            previous.cancel()
+        timer.start()
+
+    def _end_backoff(self, feed_id: int) -> None:
+        with self._done:
+            self._backoff.pop(feed_id, None)
+        failed = self._failed.get(feed_id)
+        if failed is not None:
+            # Still marked failed (so waiting requests do not wait) until it builds.
+            self._failed[feed_id] = Failure(failed.key, failed.error, 0.0)
+        self.request(feed_id)
+
     # --- one build ---
 
     def build(self, feed_id: int) -> BuildResult:
         """Bring one feed's published file up to date, unless another worker is at it."""
-        with self._feed_lock(feed_id) as locked:
-            if not locked:
-                return BuildResult(Outcome.BUSY)
-            return self._build_locked(feed_id)
+        started = time.perf_counter()
+        try:
+            with self._feed_lock(feed_id) as locked:
+                if not locked:
+                    return BuildResult(Outcome.BUSY)
+                return self._build_locked(feed_id)
+        except Exception as error:
+            # The lock itself failed (an unwritable data folder, the database away):
+            # a failed build like any other, recorded on the feed.
+            message = f"could not take the build lock: {error or type(error).__name__}"
+            log.warning("build of feed %s failed: %s", feed_id, message)
+            try:
+                with self.sessions() as session:
+                    found = repo.versions(session, feed_id)
+            except Exception:
+                log.exception("could not read feed %s after its build failed", feed_id)
+                return BuildResult(Outcome.FAILED, None, message)
+            if found is None:
+                return BuildResult(Outcome.GONE)
+            account_id, key = found
+            self._fail(feed_id, account_id, key, message, started)
+            return BuildResult(Outcome.FAILED, key, message)
 
     def _build_locked(self, feed_id: int) -> BuildResult:
         started = time.perf_counter()
@@ -191,33 +266,50 @@ class FeedBuilder:
                 build = repo.get_build(session, feed_id)
                 feed = feeds.get_feed(session, account_id, feed_id)
                 extension = FileType(feed.file_type).value
+                gzipped = feed.file_type == FileType.CSV
                 if (
                     build is not None
                     and build.published_key == key
                     and self.store.path(feed_id, key, extension).exists()
                 ):
+                    if gzipped and self.store.gzip_missing(feed_id, key, extension):
+                        self.store.add_gzip(feed_id, key, extension)  # lost in a crash
                     return BuildResult(Outcome.CURRENT, key)
+                self._mark_building(feed_id, account_id, key)
                 result = self.store.write(
                     feed_id,
                     key,
                     extension,
                     lambda out: feeds.render_feed_file(session, feed, out),
-                    gzipped=feed.file_type == FileType.CSV,
+                    gzipped=gzipped,
                 )
                 size = self.store.path(feed_id, key, extension).stat().st_size
             self._record_success(feed_id, account_id, key, result.rows, size, started)
             self._failed.pop(feed_id, None)
-            self.store.remove_others(feed_id, key)
+            self.store.remove_superseded(feed_id, key, self.grace_s)
             return BuildResult(Outcome.BUILT, key)
         except Exception as error:
             message = str(error) or type(error).__name__
             log.warning("build of feed %s failed: %s", feed_id, message)
             if key is not None and account_id is not None:
-                # Recorded first: a request that stops waiting on the failure may be
-                # followed at once by a look at the feed's build state.
-                self._record_failure(feed_id, account_id, key, message, started)
-                self._failed[feed_id] = (key, message)
+                self._fail(feed_id, account_id, key, message, started)
             return BuildResult(Outcome.FAILED, key, message)
+
+    def _fail(self, feed_id: int, account_id: int, key: str, message: str, started: float) -> None:
+        # Recorded first: a request that stops waiting on the failure may be
+        # followed at once by a look at the feed's build state.
+        failures = self._record_failure(feed_id, account_id, key, message, started)
+        self._back_off(feed_id, key, message, failures)
+
+    def _mark_building(self, feed_id: int, account_id: int, key: str) -> None:
+        """Record the build under way: links decide from it whether waiting helps."""
+        try:
+            with transaction(self.writes) as session:
+                repo.save_build(
+                    session, feed_id, account_id, building_key=key, building_since=utcnow()
+                )
+        except Exception:  # the build itself matters more than this hint
+            log.exception("could not record the build of feed %s under way", feed_id)
 
     def _record_success(
         self, feed_id: int, account_id: int, key: str, rows: int, size: int, started: float
@@ -232,6 +324,10 @@ class FeedBuilder:
                 "last_at": now,
                 "last_seconds": time.perf_counter() - started,
                 "last_error": None,
+                "building_key": None,
+                "building_since": None,
+                "failures": 0,
+                "retry_at": None,
             }
             if published is None or key_order(key) >= key_order(published):
                 values |= {
@@ -244,21 +340,32 @@ class FeedBuilder:
 
     def _record_failure(
         self, feed_id: int, account_id: int, key: str, message: str, started: float
-    ) -> None:
+    ) -> int:
+        """Record a failed build; the number of failures in a row (1 if unknown)."""
         try:
             with transaction(self.writes) as session:
+                build = repo.get_build(session, feed_id)
+                failures = (build.failures if build is not None else 0) + 1
+                now = utcnow()
                 repo.save_build(
                     session,
                     feed_id,
                     account_id,
                     last_key=key,
                     last_status="failed",
-                    last_at=utcnow(),
+                    last_at=now,
                     last_seconds=time.perf_counter() - started,
                     last_error=message[:2000],
+                    building_key=None,
+                    building_since=None,
+                    failures=failures,
+                    retry_at=now + timedelta(seconds=backoff_seconds(failures)),
                 )
+                return failures
         except Exception:
             log.exception("could not record the failed build of feed %s", feed_id)
+            failed = self._failed.get(feed_id)
+            return 1 if failed is None else 2
 
     @contextmanager
     def _feed_lock(self, feed_id: int) -> Iterator[bool]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shelfcast.db.base import Base
@@ -16,6 +16,9 @@ class FeedBuild(Base):
     ``published_*`` describe the file the link serves (the last good build);
     ``last_*`` the latest attempt, which may have failed — then the link keeps
     serving the published file and the merchant sees ``last_error``.
+    ``building_*`` name the build under way (links decide from it whether waiting
+    can help); ``failures`` counts failed builds in a row and ``retry_at`` is when
+    the next attempt is due (exponential backoff).
     """
 
     __tablename__ = "feed_builds"
@@ -33,6 +36,10 @@ class FeedBuild(Base):
     last_at: Mapped[datetime | None]
     last_seconds: Mapped[float | None]
     last_error: Mapped[str | None] = mapped_column(Text)
+    building_key: Mapped[str | None] = mapped_column(String(100))
+    building_since: Mapped[datetime | None]
+    failures: Mapped[int] = mapped_column(default=0, server_default=text("0"))
+    retry_at: Mapped[datetime | None]
 
 
 class Fetch(Base):

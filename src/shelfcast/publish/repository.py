@@ -33,6 +33,12 @@ class LinkTarget:
     feed_created_at: datetime
     published_key: str | None
     published_at: datetime | None
+    building_key: str | None
+    building_since: datetime | None
+    last_key: str | None
+    last_status: str | None
+    last_seconds: float | None
+    retry_at: datetime | None
 
     @property
     def key(self) -> str:
@@ -57,6 +63,12 @@ _LINK_TARGET = (
         FeedFile.created_at,
         FeedBuild.published_key,
         FeedBuild.published_at,
+        FeedBuild.building_key,
+        FeedBuild.building_since,
+        FeedBuild.last_key,
+        FeedBuild.last_status,
+        FeedBuild.last_seconds,
+        FeedBuild.retry_at,
     )
     .select_from(FeedLink)
     .join(FeedFile, FeedFile.id == FeedLink.feed_id)
@@ -89,6 +101,37 @@ def versions(session: Session, feed_id: int) -> tuple[int, str] | None:
     if row is None:
         return None
     return row[0], version_key(row[1], row[2], row[3])
+
+
+@dataclass(frozen=True, slots=True)
+class FeedVersion:
+    """What a feed should serve now, and what it serves (for the check at start-up)."""
+
+    feed_id: int
+    key: str
+    file_type: str
+    published_key: str | None
+
+
+def feed_versions(session: Session) -> list[FeedVersion]:
+    """Every feed's current version key and published key, in one query."""
+    rows = session.execute(
+        select(
+            FeedFile.id,
+            Account.catalog_version,
+            FeedFile.settings_version,
+            FeedFile.created_at,
+            FeedFile.file_type,
+            FeedBuild.published_key,
+        )
+        .join(Account, Account.id == FeedFile.account_id)
+        .outerjoin(FeedBuild, FeedBuild.feed_id == FeedFile.id)
+        .order_by(FeedFile.id)
+    )
+    return [
+        FeedVersion(feed_id, version_key(catalog, settings, created), str(file_type), published)
+        for feed_id, catalog, settings, created, file_type, published in rows
+    ]
 
 
 def feed_ids_of_account(session: Session, account_id: int) -> Sequence[int]:

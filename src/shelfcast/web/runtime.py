@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from shelfcast.db.database import Database, open_database
 from shelfcast.publish.builder import FeedBuilder
 from shelfcast.publish.fetch_log import FetchLog
+from shelfcast.publish.links import Links
 from shelfcast.publish.store import FileStore
+from shelfcast.publish.upkeep import Upkeep
 from shelfcast.settings import Settings
 
 
@@ -18,19 +20,37 @@ class Runtime:
     store: FileStore
     builder: FeedBuilder
     fetch_log: FetchLog
+    upkeep: Upkeep
+    links: Links
 
     @classmethod
     def open(cls, settings: Settings) -> Runtime:
         database = open_database(settings)
         store = FileStore(settings.data_dir)
-        builder = FeedBuilder(database.engine, database.sessions, database.writes, store)
-        return cls(settings, database, store, builder, FetchLog(database.writes))
+        builder = FeedBuilder(
+            database.engine,
+            database.sessions,
+            database.writes,
+            store,
+            grace_s=settings.superseded_file_grace_seconds,
+        )
+        upkeep = Upkeep(builder, settings.sweep_seconds)
+        links = Links(
+            database.engine,
+            store,
+            builder,
+            link_wait_s=settings.link_wait_seconds,
+            first_build_wait_s=settings.first_build_wait_seconds,
+        )
+        return cls(settings, database, store, builder, FetchLog(database.writes), upkeep, links)
 
     def start(self) -> None:
         self.builder.start()
         self.fetch_log.start()
+        self.upkeep.start()
 
     def stop(self) -> None:
+        self.upkeep.stop()
         self.builder.stop()
         self.fetch_log.stop()
         self.database.close()

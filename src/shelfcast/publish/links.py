@@ -1,0 +1,243 @@
+"""Answering a feed link: whether a request gets a file, and which one.
+
+``web/public.py`` maps the answer to HTTP. The rules (docs/design-decisions.md,
+"Links answer at once"):
+
+- the file of the newest version is in place: it is served;
+- otherwise the newest *complete* file the feed has is served at once, except
+  when waiting can help: the build of the newest version is running or about
+  to start and, going by the last build's duration, should finish within
+  ``link_wait_seconds`` (then the request waits up to that bound). While a
+  build of an older version runs, the newest version is at least a whole build
+  away, so nobody waits for it;
+- a feed with no file yet waits up to ``first_build_wait_seconds`` for its
+  first build, but not when that build failed and its retry is not due: then
+  the answer is "unavailable" at once, with when to try again.
+
+Any file under a version name is complete (the store renames it in once
+written), and superseded files stay for a grace period, so the file chosen
+here is still there when it is opened; it is opened before the response starts
+and sent from the open file.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import os
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import BinaryIO
+
+from sqlalchemy import Engine
+
+from shelfcast.accounts.models import Plan
+from shelfcast.db.base import utcnow
+from shelfcast.feeds.service import hash_token
+from shelfcast.publish import repository as repo
+from shelfcast.publish.builder import BUILDING_STALE_S, FeedBuilder
+from shelfcast.publish.keys import key_order
+from shelfcast.publish.store import FileStore
+from shelfcast.render.spec import FileType
+
+POLL_S = 0.02
+RETRY_AFTER_S = 5  # told to clients when no better estimate is known
+RETRY_AFTER_MAX_S = 300
+
+
+class Answer(StrEnum):
+    SERVE = "serve"
+    NOT_FOUND = "not_found"
+    UNAVAILABLE = "unavailable"  # the feed has no file yet
+    PENDING = "pending"  # the newest version's file is not in place: settle() decides
+
+
+@dataclass
+class OpenedFile:
+    """A built file, open for this response."""
+
+    key: str
+    path: Path
+    file: BinaryIO
+    stat: os.stat_result
+    modified: datetime  # of the plain file, whichever encoding is sent
+    gzipped: bool
+
+
+@dataclass
+class LinkAnswer:
+    answer: Answer
+    target: repo.LinkTarget | None = None
+    opened: OpenedFile | None = None
+    fresh: bool = False  # the file is of the newest version (no Age header)
+    retry_after: int = RETRY_AFTER_S
+
+
+class Links:
+    """The link decisions of one server process."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        store: FileStore,
+        builder: FeedBuilder,
+        *,
+        link_wait_s: float,
+        first_build_wait_s: float,
+    ) -> None:
+        self.engine = engine
+        self.store = store
+        self.builder = builder
+        self.link_wait_s = link_wait_s
+        self.first_build_wait_s = first_build_wait_s
+
+    def resolve(self, token: str, file_name: str, accepts_gzip: bool) -> LinkAnswer:
+        """One step, never waiting: not found, the newest version's file, or pending."""
+        with self.engine.connect() as connection:
+            target = repo.resolve_link(connection, hash_token(token))
+        if target is None:
+            return LinkAnswer(Answer.NOT_FOUND)
+        if not servable(target, file_name):
+            return LinkAnswer(Answer.NOT_FOUND, target)
+        file_type = FileType(target.file_type)
+        want_gzip = file_type is FileType.CSV and accepts_gzip
+        opened = open_first(self.store, target.feed_id, file_type, (target.key,), want_gzip)
+        if opened is None:
+            return LinkAnswer(Answer.PENDING, target)
+        return LinkAnswer(Answer.SERVE, target, opened, fresh=True)
+
+    async def settle(self, pending: LinkAnswer, accepts_gzip: bool) -> LinkAnswer:
+        """Ask for the newest version's build; wait for it only when that can help,
+        then serve the newest complete file there is."""
+        target = pending.target
+        assert target is not None
+        file_type = FileType(target.file_type)
+        key = target.key
+        self.builder.request(target.feed_id)
+        has_file = bool(self.store.versions(target.feed_id, key, file_type.value))
+        bound = wait_bound(
+            target,
+            has_file=has_file,
+            now=utcnow(),
+            link_wait_s=self.link_wait_s,
+            first_build_wait_s=self.first_build_wait_s,
+        )
+        if bound > 0:
+            # With no file at all, the first one to appear will do.
+            await self._wait_for(target, file_type, bound, any_file=not has_file)
+        want_gzip = file_type is FileType.CSV and accepts_gzip
+        opened = open_first(
+            self.store,
+            target.feed_id,
+            file_type,
+            self.store.versions(target.feed_id, key, file_type.value),
+            want_gzip,
+        )
+        if opened is None:
+            return LinkAnswer(Answer.UNAVAILABLE, target, retry_after=retry_after(target))
+        fresh = key_order(opened.key) >= key_order(key)
+        return LinkAnswer(Answer.SERVE, target, opened, fresh=fresh)
+
+    async def _wait_for(
+        self, target: repo.LinkTarget, file_type: FileType, bound: float, *, any_file: bool
+    ) -> None:
+        """Until a file of the newest version or newer (with ``any_file``, any file of
+        the feed) is in place, this version's build failed here, or ``bound`` passes."""
+        feed_id, key = target.feed_id, target.key
+        deadline = time.monotonic() + bound
+        while time.monotonic() < deadline:
+            newest = self.store.versions(feed_id, key, file_type.value)
+            if newest and (any_file or key_order(newest[0]) >= key_order(key)):
+                return
+            if self.builder.has_failed(feed_id, key):
+                return
+            await asyncio.sleep(POLL_S)
+
+
+def servable(target: repo.LinkTarget, file_name: str) -> bool:
+    return (
+        target.feed_enabled
+        and target.integration_enabled
+        and target.plan != Plan.HOBBY
+        and (target.link_expires_at is None or target.link_expires_at > utcnow())
+        and file_name == f"{target.file_name}.{target.file_type}"
+    )
+
+
+def wait_bound(
+    target: repo.LinkTarget,
+    *,
+    has_file: bool,
+    now: datetime,
+    link_wait_s: float,
+    first_build_wait_s: float,
+) -> float:
+    """How long a request whose newest version's file is not in place may wait for it."""
+    key = target.key
+    if _failed_until(target, now) is not None:
+        return 0.0  # nothing comes before the retry: answer now
+    if not has_file:
+        return first_build_wait_s
+    building = target.building_key
+    since = target.building_since
+    if since is None or (now - since).total_seconds() > BUILDING_STALE_S:
+        building = None  # nothing under way (or a crash ended it): the next build is ours
+    if building is not None and key_order(building) < key_order(key):
+        return 0.0  # an older version is being built: ours is a whole build away
+    expected = target.last_seconds or 0.0
+    if building is not None and since is not None:
+        expected -= (now - since).total_seconds()
+    return link_wait_s if expected <= link_wait_s else 0.0
+
+
+def retry_after(target: repo.LinkTarget) -> int:
+    """Seconds a client should wait before it asks again for a feed that has no file."""
+    until = _failed_until(target, utcnow())
+    if until is None:
+        return RETRY_AFTER_S
+    return max(1, min(RETRY_AFTER_MAX_S, math.ceil(until)))
+
+
+def _failed_until(target: repo.LinkTarget, now: datetime) -> float | None:
+    """Seconds until the retry of the newest version's failed build, if one is pending."""
+    if target.last_status != "failed" or target.last_key != target.key:
+        return None
+    if target.retry_at is None or target.retry_at <= now:
+        return None
+    return (target.retry_at - now).total_seconds()
+
+
+def open_first(
+    store: FileStore,
+    feed_id: int,
+    file_type: FileType,
+    keys: Iterable[str | None],
+    want_gzip: bool,
+) -> OpenedFile | None:
+    """Open the first of ``keys`` whose file is in place (pre-compressed if wanted and there)."""
+    for key in dict.fromkeys(k for k in keys if k is not None):
+        path = store.path(feed_id, key, file_type.value)
+        try:
+            plain = open(path, "rb")  # noqa: SIM115  (closed by the response)
+        except FileNotFoundError:
+            continue
+        modified = _file_time(os.fstat(plain.fileno()))
+        if want_gzip:
+            gz_path = store.gzip_path(feed_id, key, file_type.value)
+            try:
+                gz = open(gz_path, "rb")  # noqa: SIM115  (closed by the response)
+            except FileNotFoundError:
+                pass  # sent uncompressed
+            else:
+                plain.close()
+                return OpenedFile(key, gz_path, gz, os.fstat(gz.fileno()), modified, True)
+        return OpenedFile(key, path, plain, os.fstat(plain.fileno()), modified, False)
+    return None
+
+
+def _file_time(stat: os.stat_result) -> datetime:
+    return datetime.fromtimestamp(int(stat.st_mtime), UTC)
