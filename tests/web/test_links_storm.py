@@ -1,0 +1,129 @@
+"""A stream of writes against a real ``shelfcast serve`` while clients fetch the link:
+every answer is a whole file, none is a 503, answers do not wait for builds that
+the next write makes stale, and the last file holds the last stock.
+
+Bounded for CI: a catalog of ``PRODUCTS`` products (enough that a build takes
+longer than the time between two writes, the case that used to stall) and
+``STORM_S`` seconds at ``RATE`` writes a second.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from bench.storm import quantity_in, run_storm
+
+from tests.web.test_links_serve import START_S, _command, _free_port, _stop, _wait_until_up
+
+PRODUCTS = 3000
+RATE = 25.0  # writes a second
+STORM_S = 20.0
+FETCHERS = 4
+WRITERS = ["P-1", "P-2", "P-3", "P-4"]  # one writer each
+# A link answers from a complete file at once; this leaves room for a busy CI machine.
+P99_BOUND_S = 2.0
+FRESHNESS_BOUND_S = 10.0
+
+
+@pytest.fixture
+def serve(database_url: str, tmp_path: Path) -> Iterator[tuple[str, str]]:
+    """``shelfcast serve`` (one worker) and an account's API key."""
+    port = _free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    env = {
+        **os.environ,
+        "SHELFCAST_DATABASE_URL": database_url,
+        "SHELFCAST_DATA_DIR": str(tmp_path / "data"),
+        "SHELFCAST_BASE_URL": base_url,
+        "SHELFCAST_SECRET_KEY": secrets.token_urlsafe(32),
+    }
+    log = tmp_path / "server.log"
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            _command("serve", "--host", "127.0.0.1", "--port", str(port)),
+            env=env,
+            cwd=tmp_path,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        created = subprocess.run(
+            _command("accounts", "create", "--name", "Storm", "--plan", "business"),
+            env=env,
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=START_S,
+            check=True,
+        )
+        _wait_until_up(process, base_url, log)
+        yield base_url, json.loads(created.stdout)["api_key"]
+    finally:
+        _stop(process)
+
+
+def _ok(response: httpx.Response, status: int = 200) -> dict[str, object]:
+    assert response.status_code == status, response.text
+    body: dict[str, object] = response.json()
+    return body
+
+
+def test_links_answer_whole_files_at_once_under_a_stream_of_writes(
+    serve: tuple[str, str],
+) -> None:
+    base_url, api_key = serve
+    headers = {"Authorization": f"Bearer {api_key}"}
+    with httpx.Client(base_url=f"{base_url}/api/v1", headers=headers, timeout=60) as api:
+        warehouse = int(str(_ok(api.post("/warehouses", json={"name": "Main"}), 201)["id"]))
+        products = [{"sku": f"P-{n}", "name": f"Product {n}"} for n in range(1, PRODUCTS + 1)]
+        _ok(api.post("/products/upsert", json={"products": products}))
+        levels = [{"sku": p["sku"], "warehouse_id": warehouse, "quantity": "1"} for p in products]
+        _ok(api.post("/stock/set", json={"levels": levels}))
+        _ok(api.patch("/integration", json={"enabled": True}))
+        feed = {
+            "store_name": "Marketplace",
+            "store_url": "https://market.example",
+            "warehouse_ids": [warehouse],
+            "file_type": "csv",
+            "file_name": "stock",
+            "columns": [
+                {"header": "SKU", "source": "product_field", "field": "sku"},
+                {"header": "Qty", "source": "product_field", "field": "quantity"},
+            ],
+        }
+        link = httpx.URL(str(_ok(api.post("/feeds", json=feed), 201)["url"])).path
+    with httpx.Client(base_url=base_url, timeout=120) as client:
+        assert client.get(link).status_code == 200  # the first build
+
+    result = run_storm(
+        base_url=base_url,
+        link=link,
+        api_key=api_key,
+        skus=WRITERS,
+        warehouse_id=warehouse,
+        rate=RATE,
+        seconds=STORM_S,
+        fetchers=FETCHERS,
+        complete=lambda body: body.count(b"\n") == PRODUCTS + 1,
+    )
+
+    figures = result.figures()
+    assert result.writes >= RATE * STORM_S * 0.8, figures  # the storm did happen
+    assert result.write_errors == 0, figures
+    assert result.fetches > 0 and set(result.statuses) == {200}, figures  # no 503
+    assert result.incomplete == 0, figures
+    assert result.percentile(99) < P99_BOUND_S, figures
+    assert result.freshness_s is not None and result.freshness_s < FRESHNESS_BOUND_S, figures
+    with httpx.Client(base_url=base_url, timeout=60) as client:
+        last = client.get(link, headers={"Accept-Encoding": "identity"})
+    assert {sku: quantity_in(last.content, sku) for sku in WRITERS} == {
+        sku: str(quantity) for sku, quantity in result.last_quantities.items()
+    }
