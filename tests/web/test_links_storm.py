@@ -23,10 +23,11 @@ from bench.storm import quantity_in, run_storm
 from tests.web.test_links_serve import START_S, _command, _free_port, _stop, _wait_until_up
 
 PRODUCTS = 3000
-RATE = 25.0  # writes a second
+RATE = 30.0  # writes a second asked for
 STORM_S = 20.0
-FETCHERS = 4
-WRITERS = ["P-1", "P-2", "P-3", "P-4"]  # one writer each
+FETCHERS = 3
+WRITERS = [f"P-{n}" for n in range(1, 9)]  # one writer each: a write waits for its answer
+AT_LEAST = 20.0  # writes a second the storm must reach
 # A link answers from a complete file at once; this leaves room for a busy CI machine.
 P99_BOUND_S = 2.0
 FRESHNESS_BOUND_S = 10.0
@@ -116,7 +117,7 @@ def test_links_answer_whole_files_at_once_under_a_stream_of_writes(
     )
 
     figures = result.figures()
-    assert result.writes >= RATE * STORM_S * 0.8, figures  # the storm did happen
+    assert result.writes >= AT_LEAST * STORM_S, figures  # the storm did happen
     assert result.write_errors == 0, figures
     assert result.fetches > 0 and set(result.statuses) == {200}, figures  # no 503
     assert result.incomplete == 0, figures

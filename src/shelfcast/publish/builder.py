@@ -106,6 +106,9 @@ class FeedBuilder:
         # feed is not built again before its backoff ends (a timer asks for it then).
         self._failed: dict[int, Failure] = {}
         self._backoff: dict[int, threading.Timer] = {}
+        # The version each feed is being built at here (links stop waiting for a
+        # version once a build of a newer one starts: theirs will never be built).
+        self._building: dict[int, str] = {}
 
     # --- the background thread ---
 
@@ -130,6 +133,10 @@ class FeedBuilder:
         """Whether the last build of this version of the feed, in this process, failed."""
         failed = self._failed.get(feed_id)
         return failed is not None and failed.key == key
+
+    def building(self, feed_id: int) -> str | None:
+        """The version key of the feed's build under way in this process, if any."""
+        return self._building.get(feed_id)
 
     def request(self, feed_id: int) -> None:
         """Ask for a feed to be brought up to date (a no-op build if it already is).
@@ -250,6 +257,12 @@ class FeedBuilder:
             return BuildResult(Outcome.FAILED, key, message)
 
     def _build_locked(self, feed_id: int) -> BuildResult:
+        try:
+            return self._build_snapshot(feed_id)
+        finally:
+            self._building.pop(feed_id, None)
+
+    def _build_snapshot(self, feed_id: int) -> BuildResult:
         started = time.perf_counter()
         key: str | None = None
         account_id: int | None = None
@@ -303,6 +316,7 @@ class FeedBuilder:
 
     def _mark_building(self, feed_id: int, account_id: int, key: str) -> None:
         """Record the build under way: links decide from it whether waiting helps."""
+        self._building[feed_id] = key
         try:
             with transaction(self.writes) as session:
                 repo.save_build(

@@ -5,11 +5,12 @@
 
 - the file of the newest version is in place: it is served;
 - otherwise the newest *complete* file the feed has is served at once, except
-  when waiting can help: the build of the newest version is running or about
-  to start and, going by the last build's duration, should finish within
-  ``link_wait_seconds`` (then the request waits up to that bound). While a
-  build of an older version runs, the newest version is at least a whole build
-  away, so nobody waits for it;
+  when the newest version's file is a moment away: its build is running or
+  about to start and, going by the last build's duration, should be done
+  within ``ABOUT_TO_FINISH_S`` (then the request waits a little longer than
+  that, never past ``link_wait_seconds``, and stops waiting when a build of a
+  still newer version starts). While a build of an older version runs, the
+  newest version is at least a whole build away, so nobody waits for it;
 - a feed with no file yet waits up to ``first_build_wait_seconds`` for its
   first build, but not when that build failed and its retry is not due: then
   the answer is "unavailable" at once, with when to try again.
@@ -47,6 +48,9 @@ from shelfcast.render.spec import FileType
 POLL_S = 0.02
 RETRY_AFTER_S = 5  # told to clients when no better estimate is known
 RETRY_AFTER_MAX_S = 300
+# A request waits for the newest version only when its file is expected within this
+# (measured under a stream of writes, docs/design-decisions.md).
+ABOUT_TO_FINISH_S = 1.0
 
 
 class Answer(StrEnum):
@@ -155,6 +159,9 @@ class Links:
                 return
             if self.builder.has_failed(feed_id, key):
                 return
+            building = self.builder.building(feed_id)
+            if not any_file and building is not None and key_order(building) > key_order(key):
+                return  # a newer version is being built: this one never will be
             await asyncio.sleep(POLL_S)
 
 
@@ -188,10 +195,14 @@ def wait_bound(
         building = None  # nothing under way (or a crash ended it): the next build is ours
     if building is not None and key_order(building) < key_order(key):
         return 0.0  # an older version is being built: ours is a whole build away
+    # How long until our version's file is in place, going by the last build's time.
     expected = target.last_seconds or 0.0
     if building is not None and since is not None:
         expected -= (now - since).total_seconds()
-    return link_wait_s if expected <= link_wait_s else 0.0
+    if expected > ABOUT_TO_FINISH_S:
+        return 0.0  # not a moment away: the newest complete file now beats a stall
+    # Room for the estimate to be off, never past the configured bound.
+    return min(link_wait_s, 2 * max(0.0, expected) + ABOUT_TO_FINISH_S)
 
 
 def retry_after(target: repo.LinkTarget) -> int:
