@@ -10,7 +10,8 @@
   within ``ABOUT_TO_FINISH_S`` (then the request waits a little longer than
   that, never past ``link_wait_seconds``, and stops waiting when a build of a
   still newer version starts). While a build of an older version runs, the
-  newest version is at least a whole build away, so nobody waits for it;
+  newest version is more than a whole build away: under a stream of writes
+  nobody waits;
 - a feed with no file yet waits up to ``first_build_wait_seconds`` for its
   first build, but not when that build failed and its retry is not due: then
   the answer is "unavailable" at once, with when to try again.
@@ -193,12 +194,15 @@ def wait_bound(
     since = target.building_since
     if since is None or (now - since).total_seconds() > BUILDING_STALE_S:
         building = None  # nothing under way (or a crash ended it): the next build is ours
-    if building is not None and key_order(building) < key_order(key):
-        return 0.0  # an older version is being built: ours is a whole build away
-    # How long until our version's file is in place, going by the last build's time.
-    expected = target.last_seconds or 0.0
+    # How long until our version's file is in place, going by the last build's time:
+    # what is left of the build under way, and a whole build more when that one is
+    # of an older version.
+    build_s = target.last_seconds or 0.0
+    expected = build_s
     if building is not None and since is not None:
-        expected -= (now - since).total_seconds()
+        expected = max(0.0, build_s - (now - since).total_seconds())
+        if key_order(building) < key_order(key):
+            expected += build_s
     if expected > ABOUT_TO_FINISH_S:
         return 0.0  # not a moment away: the newest complete file now beats a stall
     # Room for the estimate to be off, never past the configured bound.
