@@ -143,7 +143,7 @@ class Links:
             want_gzip,
         )
         if opened is None:
-            return LinkAnswer(Answer.UNAVAILABLE, target, retry_after=retry_after(target))
+            return LinkAnswer(Answer.UNAVAILABLE, target, retry_after=retry_after(target, utcnow()))
         fresh = key_order(opened.key) >= key_order(key)
         return LinkAnswer(Answer.SERVE, target, opened, fresh=fresh)
 
@@ -209,9 +209,9 @@ def wait_bound(
     return min(link_wait_s, 2 * max(0.0, expected) + ABOUT_TO_FINISH_S)
 
 
-def retry_after(target: repo.LinkTarget) -> int:
+def retry_after(target: repo.LinkTarget, now: datetime) -> int:
     """Seconds a client should wait before it asks again for a feed that has no file."""
-    until = _failed_until(target, utcnow())
+    until = _failed_until(target, now)
     if until is None:
         return RETRY_AFTER_S
     return max(1, min(RETRY_AFTER_MAX_S, math.ceil(until)))
