@@ -413,7 +413,7 @@ def test_a_new_feed_whose_build_fails_answers_503(
     client: TestClient, runtime: Runtime, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     shop = stocked_account(client, runtime)
-    FailingRender(monkeypatch, account_id=shop.account.id, error=ValueError("bad data"))
+    render = FailingRender(monkeypatch, account_id=shop.account.id, error=ValueError("bad data"))
     add_feed(shop)
 
     response = shop.fetch()
@@ -422,6 +422,15 @@ def test_a_new_feed_whose_build_fails_answers_503(
     assert response.headers["retry-after"] == "5"
     assert response.headers["cache-control"] == "no-store"
     assert shop.read_feed()["build"]["status"] == "failed"
+
+    # The failure is recorded: the next fetches answer at once, with when to come back
+    # (the retry's backoff), and do not start a build each.
+    started = time.monotonic()
+    again = [shop.fetch() for _ in range(5)]
+    assert time.monotonic() - started < 2
+    assert {r.status_code for r in again} == {503}
+    assert all(1 <= int(r.headers["retry-after"]) <= 300 for r in again)
+    assert render.calls <= 2  # the first build, and at most its retry after the backoff
 
 
 def test_nothing_is_rebuilt_when_nothing_changed(shop: Shop, runtime: Runtime) -> None:

@@ -9,10 +9,6 @@ longer than the time between two writes, the case that used to stall) and
 
 from __future__ import annotations
 
-import json
-import os
-import secrets
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,7 +16,7 @@ import httpx
 import pytest
 from bench.storm import quantity_in, run_storm
 
-from tests.web.test_links_serve import START_S, _command, _free_port, _stop, _wait_until_up
+from tests.web.serving import running_serve
 
 PRODUCTS = 3000
 RATE = 30.0  # writes a second asked for
@@ -35,40 +31,8 @@ FRESHNESS_BOUND_S = 10.0
 
 @pytest.fixture
 def serve(database_url: str, tmp_path: Path) -> Iterator[tuple[str, str]]:
-    """``shelfcast serve`` (one worker) and an account's API key."""
-    port = _free_port()
-    base_url = f"http://127.0.0.1:{port}"
-    env = {
-        **os.environ,
-        "SHELFCAST_DATABASE_URL": database_url,
-        "SHELFCAST_DATA_DIR": str(tmp_path / "data"),
-        "SHELFCAST_BASE_URL": base_url,
-        "SHELFCAST_SECRET_KEY": secrets.token_urlsafe(32),
-    }
-    log = tmp_path / "server.log"
-    with log.open("wb") as output:
-        process = subprocess.Popen(
-            _command("serve", "--host", "127.0.0.1", "--port", str(port)),
-            env=env,
-            cwd=tmp_path,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    try:
-        created = subprocess.run(
-            _command("accounts", "create", "--name", "Storm", "--plan", "business"),
-            env=env,
-            cwd=tmp_path,
-            capture_output=True,
-            text=True,
-            timeout=START_S,
-            check=True,
-        )
-        _wait_until_up(process, base_url, log)
-        yield base_url, json.loads(created.stdout)["api_key"]
-    finally:
-        _stop(process)
+    with running_serve(database_url, tmp_path) as (_process, base_url, api_key):
+        yield base_url, api_key
 
 
 def _ok(response: httpx.Response, status: int = 200) -> dict[str, object]:
