@@ -12,12 +12,19 @@ from datetime import datetime
 from typing import Annotated, Any, Self
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
 
+from shelfcast.render import WRITERS
 from shelfcast.render.spec import ColumnSource, CsvSeparator, FileType
 
 FILE_NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
-SHEET_NAME_FORBIDDEN = set("[]:*?/\\")
 MAX_HEADER_ROW = 1000
 MAX_COLUMNS = 1000
 # Control characters and lone surrogates: no name or address holds them (and
@@ -58,19 +65,13 @@ def check_file_name(value: str) -> str:
 
 
 def check_sheet_name(value: str) -> str:
-    if not 1 <= len(value) <= 31:
-        raise ValueError("must be 1 to 31 characters long (Excel's rule)")
     if _CONTROL.search(value):
         raise ValueError(_NO_CONTROL)
-    bad = sorted(SHEET_NAME_FORBIDDEN.intersection(value))
-    if bad:
-        raise ValueError(
-            f"must not contain {' '.join(bad)} (Excel forbids [ ] : * ? / \\ in sheet names)"
-        )
-    if value.startswith("'") or value.endswith("'"):
-        raise ValueError("must not start or end with an apostrophe (Excel's rule)")
-    if value.casefold() == "history":
-        raise ValueError("must not be 'History', a name Excel reserves")
+    # The writers own the rules (Excel counts UTF-16 units): what validates, builds.
+    for file_type in (FileType.XLSX, FileType.XLS):
+        problem = WRITERS[file_type].sheet_name_problem(value)
+        if problem is not None:
+            raise ValueError(problem)
     return value
 
 
@@ -105,6 +106,12 @@ class ColumnIn(_Strict):
             raise ValueError(
                 "must not contain control characters (tabs and line breaks are allowed)"
             )
+        if value is not None:
+            # The feed may be (or become) an Excel file: its cell limit holds for all.
+            for file_type in (FileType.XLSX, FileType.XLS):
+                problem = WRITERS[file_type].text_problem(value)
+                if problem is not None:
+                    raise ValueError(problem)
         return value
 
     @model_validator(mode="after")
@@ -134,7 +141,26 @@ class ColumnRead(_Strict):
     value: str | None = None
 
 
-Columns = Annotated[list[ColumnIn], Field(min_length=1, max_length=MAX_COLUMNS)]
+# The worst case of one row: the fixed text of all columns (headers and constant
+# values) adds up to at most this many characters (docs/design-decisions.md).
+MAX_ROW_FIXED_CHARS = 1_000_000
+
+
+def check_row_size(columns: list[ColumnIn]) -> list[ColumnIn]:
+    fixed = sum(len(c.header) + len(c.value or "") for c in columns)
+    if fixed > MAX_ROW_FIXED_CHARS:
+        raise ValueError(
+            f"the headers and constant values add up to {fixed:,} characters a row; "
+            f"at most {MAX_ROW_FIXED_CHARS:,} are allowed"
+        )
+    return columns
+
+
+Columns = Annotated[
+    list[ColumnIn],
+    Field(min_length=1, max_length=MAX_COLUMNS),
+    AfterValidator(check_row_size),
+]
 WarehouseIds = Annotated[list[int], Field(min_length=1)]
 
 
@@ -163,8 +189,9 @@ class _FeedRules(_Strict):
 
     @field_validator("sheet_name", check_fields=False)
     @classmethod
-    def _sheet_name(cls, value: str) -> str:
-        return check_sheet_name(value)
+    def _sheet_name(cls, value: str | None) -> str | None:
+        # null is "no sheet name" (a CSV feed, or a PATCH that leaves it as it is).
+        return None if value is None else check_sheet_name(value)
 
     @field_validator("warehouse_ids", check_fields=False)
     @classmethod

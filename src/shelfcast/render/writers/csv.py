@@ -32,6 +32,14 @@ class CsvWriter:
     extension = "csv"
     media_type = "text/csv; charset=utf-8"
 
+    def sheet_name_problem(self, name: str) -> str | None:
+        """A CSV file has no sheet: any name will do."""
+        return None
+
+    def text_problem(self, text: str) -> str | None:
+        """A CSV cell holds any text."""
+        return None
+
     def write(self, spec: FeedSpec, cells: Iterable[Sequence[str | Decimal]], out: BinaryIO) -> int:
         """Write the empty rows, the header on line ``spec.header_row``, then the cell rows.
 

@@ -17,6 +17,8 @@ from shelfcast.render.writers._excel import (
     SheetLimits,
     check_layout,
     check_text,
+    sheet_name_problem,
+    text_problem,
     too_many_rows,
 )
 
@@ -42,6 +44,14 @@ class XlsWriter:
 
     extension = "xls"
     media_type = "application/vnd.ms-excel"
+
+    def sheet_name_problem(self, name: str) -> str | None:
+        """What is wrong with ``name`` as this format's sheet name (None: nothing)."""
+        return sheet_name_problem(name)
+
+    def text_problem(self, text: str) -> str | None:
+        """What is wrong with ``text`` as one cell of this format (None: nothing)."""
+        return text_problem(text)
 
     def write(self, spec: FeedSpec, cells: Iterable[Sequence[str | Decimal]], out: BinaryIO) -> int:
         """Write the workbook to ``out`` and return the number of data rows.
