@@ -17,6 +17,7 @@ from sqlalchemy.engine import make_url
 
 from shelfcast.errors import ShelfcastError
 
+
 class BackupRefused(ShelfcastError):
     """A backup or restore that would be wrong here (the message says what to do)."""
 
