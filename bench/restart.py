@@ -37,13 +37,15 @@ def _feed_id(link: str, base_url: str, api_key: str) -> int:
     raise RuntimeError("the storm feed is gone")
 
 
-def restart_convergence(database_url: str, meta: dict[str, Any], work_dir: Path) -> dict[str, Any]:
+def restart_convergence(
+    database_url: str, meta: dict[str, Any], work_dir: Path, port: int | None = None
+) -> dict[str, Any]:
     main = meta["main"]
     api_key = _api_key(database_url, main["account_id"])
     data_dir = work_dir / "restart-data"
     sku = bench_catalog.sku_of(bench_catalog.ACCOUNT_NAME, 1)
     warehouse = main["warehouse_ids"][0]
-    with running_shelfcast(database_url, data_dir, work_dir / "restart-1.log") as server:
+    with running_shelfcast(database_url, data_dir, work_dir / "restart-1.log", port=port) as server:
         link = _storm_feed(server.base_url, api_key, warehouse)
         with httpx.Client(timeout=900) as client:
             client.get(server.base_url + link).raise_for_status()  # the first build
@@ -60,7 +62,9 @@ def restart_convergence(database_url: str, meta: dict[str, Any], work_dir: Path)
     engine = make_engine(database_url)
     store = FileStore(data_dir)
     try:
-        with running_shelfcast(database_url, data_dir, work_dir / "restart-2.log") as server:
+        with running_shelfcast(
+            database_url, data_dir, work_dir / "restart-2.log", port=port
+        ) as server:
             started = time.perf_counter()
             while time.perf_counter() - started < CONVERGE_TIMEOUT_S:
                 with engine.connect() as connection:
@@ -83,11 +87,16 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Convergence after kill -9 and a restart.")
     parser.add_argument("--products", type=int, default=50_000)
     parser.add_argument("--seed", type=int, default=bench_catalog.DEFAULT_SEED)
+    parser.add_argument("--port", type=int, default=None, help="for the server (default: free)")
     args = parser.parse_args(argv)
     run_dir = CACHE / "restart-run"
     run_dir.mkdir(parents=True, exist_ok=True)
     url, meta = sqlite_catalog(args.products, args.seed, False, run_dir, "restart", fresh=False)
-    print(json.dumps({"products": args.products, **restart_convergence(url, meta, run_dir)}))
+    print(
+        json.dumps(
+            {"products": args.products, **restart_convergence(url, meta, run_dir, args.port)}
+        )
+    )
     return 0
 
 

@@ -70,6 +70,7 @@ def storm_figures(
     work_dir: Path,
     rates: list[float],
     seconds: float,
+    port: int | None = None,
 ) -> dict[str, Any]:
     """Per rate: fetch latency p50/p99, 503s, incomplete answers, freshness."""
     main = meta["main"]
@@ -77,7 +78,8 @@ def storm_figures(
     data_dir = work_dir / "storm-data"
     shutil.rmtree(data_dir, ignore_errors=True)
     figures: dict[str, Any] = {}
-    with running_shelfcast(database_url, data_dir, work_dir / "storm.log") as server:
+    log = work_dir / "storm.log"
+    with running_shelfcast(database_url, data_dir, log, port=port) as server:
         link = _storm_feed(server.base_url, api_key, main["warehouse_ids"][0])
         with httpx.Client(timeout=900) as client:
             client.get(server.base_url + link).raise_for_status()  # the first build
@@ -103,13 +105,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Link latency under a stream of writes.")
     parser.add_argument("--products", type=int, default=50_000)
     parser.add_argument("--seed", type=int, default=bench_catalog.DEFAULT_SEED)
+    parser.add_argument("--port", type=int, default=None, help="for the server (default: free)")
     parser.add_argument("--rate", type=float, action="append", help="writes a second")
     parser.add_argument("--seconds", type=float, default=20)
     args = parser.parse_args(argv)
     run_dir = CACHE / "storm-run"
     run_dir.mkdir(parents=True, exist_ok=True)
     url, meta = sqlite_catalog(args.products, args.seed, False, run_dir, "storm", fresh=False)
-    figures = storm_figures(url, meta, run_dir, args.rate or [10, 70], args.seconds)
+    figures = storm_figures(url, meta, run_dir, args.rate or [10, 70], args.seconds, args.port)
     print(
         json.dumps({"products": args.products, "commit": os.environ.get("COMMIT", ""), **figures})
     )
