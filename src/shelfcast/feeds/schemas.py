@@ -17,6 +17,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    StrictBool,
     field_validator,
     model_validator,
 )
@@ -210,8 +211,8 @@ class FeedCreate(_FeedRules):
     file_name: str
     sheet_name: str | None = None
     header_row: Annotated[int, Field(ge=1, le=MAX_HEADER_ROW)] = 1
-    include_zero_stock: bool = False
-    enabled: bool = True
+    include_zero_stock: StrictBool = False
+    enabled: StrictBool = True
     columns: Columns
 
 
@@ -226,8 +227,8 @@ class FeedUpdate(_FeedRules):
     file_name: str | None = None
     sheet_name: str | None = None
     header_row: Annotated[int, Field(ge=1, le=MAX_HEADER_ROW)] | None = None
-    include_zero_stock: bool | None = None
-    enabled: bool | None = None
+    include_zero_stock: StrictBool | None = None
+    enabled: StrictBool | None = None
     columns: Columns | None = None
 
     @model_validator(mode="before")
@@ -279,7 +280,7 @@ class IntegrationRead(_Strict):
 
 
 class IntegrationUpdate(_Strict):
-    enabled: bool
+    enabled: StrictBool  # 0, 1, "yes" are refused: a switch is true or false
 
 
 class PreviewRead(_Strict):

@@ -13,11 +13,16 @@ The limits (also in the README):
 - feed settings (``/api/v1/feeds...`` and the feed pages): 8 MiB (a feed's
   fixed text is capped at 1,000,000 characters);
 - everything else: 1 MiB.
+
+A JSON body that repeats a key in one object is refused here too (422): the
+JSON parser would keep the last one silently, and which value counts is then
+a guess.
 """
 
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -72,6 +77,11 @@ class BodyLimit:
             if not message.get("more_body", False):
                 break
         body = b"".join(chunks)
+        if headers.get(b"content-type", b"").startswith(b"application/json"):
+            repeated = duplicate_key(body)
+            if repeated is not None:
+                await _duplicate(send, repeated)
+                return
         replayed = False
 
         async def replay() -> Message:
@@ -84,13 +94,53 @@ class BodyLimit:
         await self.app(scope, replay, send)
 
 
+class _Repeated(Exception):
+    def __init__(self, key: str) -> None:
+        self.key = key
+
+
+def _no_repeats(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    seen: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in seen:
+            raise _Repeated(key)
+        seen[key] = value
+    return seen
+
+
+def duplicate_key(body: bytes) -> str | None:
+    """The first key a JSON object of ``body`` repeats (None: none, or not JSON at all,
+    which the app answers itself)."""
+    try:
+        json.loads(body, object_pairs_hook=_no_repeats)
+    except _Repeated as repeated:
+        return repeated.key
+    except ValueError:
+        return None
+    return None
+
+
+async def _duplicate(send: Send, key: str) -> None:
+    shown = key if len(key) <= 40 else key[:39] + "…"
+    error = {
+        "type": "duplicate_key",
+        "loc": ["body"],
+        "msg": f"The key {shown!r} appears twice in one object; send each key once.",
+    }
+    await _json(send, 422, {"detail": [error]})
+
+
 async def _too_large(send: Send, limit: int) -> None:
     detail = f"The request body is larger than {limit:,} bytes, the most this route takes."
-    content = json.dumps({"detail": detail}).encode()
+    await _json(send, 413, {"detail": detail})
+
+
+async def _json(send: Send, status: int, payload: dict[str, Any]) -> None:
+    content = json.dumps(payload).encode()
     await send(
         {
             "type": "http.response.start",
-            "status": 413,
+            "status": status,
             "headers": [
                 (b"content-type", b"application/json"),
                 (b"content-length", str(len(content)).encode()),
