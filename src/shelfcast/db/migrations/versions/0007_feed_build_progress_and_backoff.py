@@ -1,4 +1,5 @@
-"""feed builds: the build under way, failures in a row and the next retry
+"""feed builds: the build under way, failures in a row and the next retry;
+users: the session epoch (sign-out and a new password end sessions server-side)
 
 Revision ID: 0007
 Revises: 0003
@@ -20,9 +21,15 @@ def upgrade() -> None:
         batch.add_column(sa.Column("building_since", sa.DateTime(timezone=True), nullable=True))
         batch.add_column(sa.Column("failures", sa.Integer(), server_default="0", nullable=False))
         batch.add_column(sa.Column("retry_at", sa.DateTime(timezone=True), nullable=True))
+    with op.batch_alter_table("users") as batch:
+        batch.add_column(
+            sa.Column("session_epoch", sa.Integer(), server_default="0", nullable=False)
+        )
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("users") as batch:
+        batch.drop_column("session_epoch")
     with op.batch_alter_table("feed_builds") as batch:
         batch.drop_column("retry_at")
         batch.drop_column("failures")
