@@ -156,7 +156,7 @@ def test_a_failed_build_keeps_the_published_file_and_records_the_error(
 
     assert (state.failures, state.retry_at is not None) == (1, True)
 
-    builder.request(feed_id)  # asked for during its backoff: it waits for it
+    builder.request_if_due(feed_id)  # a fetch during its backoff: it waits for it
     assert builder.wait_idle(WAIT_S)
     assert builder.has_failed(feed_id, failed.key)
     monkeypatch.undo()

@@ -76,8 +76,8 @@ def test_a_failing_build_is_retried_with_backoff_not_on_every_request(
     builder.request(feed_id)
     assert builder.wait_idle(WAIT_S)
     assert render.calls == 1
-    for _ in range(20):  # fetches and writes during the backoff
-        builder.request(feed_id)
+    for _ in range(20):  # fetches during the backoff
+        builder.request_if_due(feed_id)
     assert builder.wait_idle(WAIT_S)
     assert render.calls == 1
 
@@ -152,3 +152,22 @@ def test_the_sweep_removes_the_files_of_deleted_feeds_only(
     assert not builder.store.folder(deleted).exists()
     assert builder.store.folder(kept).is_dir()
     assert sweep_deleted(builder) == []
+
+
+def test_a_change_is_built_even_during_a_failed_builds_backoff(
+    database: Database, make_builder: MakeBuilder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    account_id, feed_id = committed_feed(database)
+    render = FailingRender(monkeypatch, feed_id, error=OSError("disk full"))
+    builder = make_builder()
+    builder.start()
+    builder.request(feed_id)
+    assert builder.wait_idle(WAIT_S) and render.calls == 1
+
+    monkeypatch.undo()
+    set_stock(database, account_id, "8")
+    builder.request(feed_id)  # the write path: new data may be the fix
+    assert builder.wait_idle(WAIT_S)
+
+    state = _state(database, feed_id)
+    assert (state.last_status, state.failures) == ("ok", 0)

@@ -16,7 +16,7 @@ the queued build reads the newest versions when it starts, so it takes every
 change that arrived meanwhile; under a stream of writes a file is about one
 build time behind. A failed build (whatever failed: the lock, the query, the
 write, the rename, the compressed copy) is recorded on the feed and tried again
-with exponential backoff, not on every request.
+with exponential backoff, not on every fetch.
 """
 
 from __future__ import annotations
@@ -139,14 +139,21 @@ class FeedBuilder:
         return self._building.get(feed_id)
 
     def request(self, feed_id: int) -> None:
-        """Ask for a feed to be brought up to date (a no-op build if it already is).
+        """Ask for a feed to be brought up to date after a change (a no-op build if it
+        already is). A change is built even during a failed build's backoff: new
+        data may be what fixes it, and builds coalesce, so a stream of writes to a
+        failing feed still costs one build at a time."""
+        self._enqueue(feed_id)
 
-        A feed whose build failed waits for its backoff to end (a timer asks for
-        it then): neither a fetch nor a write makes it try again sooner.
-        """
+    def request_if_due(self, feed_id: int) -> None:
+        """Ask for a feed as a fetch or the start-up check does: a feed whose build
+        failed waits for its backoff to end (a timer asks for it then)."""
         failed = self._failed.get(feed_id)
         if failed is not None and failed.retry_at > time.monotonic():
             return
+        self._enqueue(feed_id)
+
+    def _enqueue(self, feed_id: int) -> None:
         with self._pending_lock:
             if feed_id in self._pending:
                 return

@@ -122,7 +122,7 @@ class Links:
         assert target is not None
         file_type = FileType(target.file_type)
         key = target.key
-        self.builder.request(target.feed_id)
+        self.builder.request_if_due(target.feed_id)
         has_file = bool(self.store.versions(target.feed_id, key, file_type.value))
         bound = wait_bound(
             target,

@@ -32,7 +32,7 @@ def queue_behind(builder: FeedBuilder) -> list[int]:
                 and store.gzip_missing(version.feed_id, version.key, extension)
             )
         ):
-            builder.request(version.feed_id)
+            builder.request_if_due(version.feed_id)
             queued.append(version.feed_id)
     return queued
 
