@@ -46,10 +46,11 @@ def _key(catalog_version: int) -> str:
     return replace(_target(), catalog_version=catalog_version).key
 
 
-def _bound(target: LinkTarget, *, has_file: bool = True) -> float:
+def _bound(target: LinkTarget, *, has_file: bool = True, queue_clear: bool = True) -> float:
     return wait_bound(
         target,
         has_file=has_file,
+        queue_clear=queue_clear,
         now=NOW,
         link_wait_s=LINK_WAIT_S,
         first_build_wait_s=FIRST_BUILD_WAIT_S,
@@ -87,6 +88,13 @@ def test_the_build_of_the_newest_version_is_waited_for_only_when_about_to_finish
 def test_nothing_under_way_waits_for_one_quick_build_only() -> None:
     assert 0 < _bound(_target(last_seconds=0.1)) <= LINK_WAIT_S
     assert _bound(_target(last_seconds=30.0)) == 0
+
+
+def test_builds_of_other_feeds_queued_ahead_mean_no_wait_unless_ours_is_running() -> None:
+    quick = _target(last_seconds=0.1)
+    assert _bound(quick, queue_clear=False) == 0
+    ours = replace(quick, building_key=_key(10), building_since=NOW)
+    assert _bound(ours, queue_clear=False) > 0
 
 
 def test_a_build_marked_long_ago_is_taken_for_one_a_crash_ended() -> None:

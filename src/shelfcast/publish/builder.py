@@ -101,6 +101,7 @@ class FeedBuilder:
         self._thread: threading.Thread | None = None
         self._done = threading.Condition()
         self._active = 0
+        self._active_feed: int | None = None  # the feed the thread is building
         self._retries: dict[int, threading.Timer] = {}
         # Each feed's last failed build here: waiting requests stop early, and the
         # feed is not built again before its backoff ends (a timer asks for it then).
@@ -133,6 +134,14 @@ class FeedBuilder:
         """Whether the last build of this version of the feed, in this process, failed."""
         failed = self._failed.get(feed_id)
         return failed is not None and failed.key == key
+
+    def builds_ahead(self, feed_id: int) -> int:
+        """Builds of other feeds queued or running in this process: a build of
+        ``feed_id`` asked for now starts only after them."""
+        with self._pending_lock:
+            queued = len(self._pending - {feed_id})
+        active = self._active_feed
+        return queued + (1 if active is not None and active != feed_id else 0)
 
     def building(self, feed_id: int) -> str | None:
         """The version key of the feed's build under way in this process, if any."""
@@ -186,12 +195,14 @@ class FeedBuilder:
                 self._active += 1
             with self._pending_lock:
                 self._pending.discard(feed_id)
+                self._active_feed = feed_id
             try:
                 if self.build(feed_id).outcome is Outcome.BUSY:
                     self._retry_later(feed_id)
             except Exception:  # the thread must survive anything one build does
                 log.exception("building feed %s failed unexpectedly", feed_id)
             finally:
+                self._active_feed = None
                 with self._done:
                     self._active -= 1
                     self._done.notify_all()

@@ -9,7 +9,8 @@
   about to start and, going by the last build's duration, should be done
   within ``ABOUT_TO_FINISH_S`` (then the request waits a little longer than
   that, never past ``link_wait_seconds``, and stops waiting when a build of a
-  still newer version starts). While a build of an older version runs, the
+  still newer version starts), and never while builds of other feeds are
+  queued ahead of it in this process. While a build of an older version runs, the
   newest version is more than a whole build away: under a stream of writes
   nobody waits;
 - a feed with no file yet waits up to ``first_build_wait_seconds`` for its
@@ -127,6 +128,8 @@ class Links:
         bound = wait_bound(
             target,
             has_file=has_file,
+            # Other feeds' builds ahead in this process: ours is not a moment away.
+            queue_clear=self.builder.builds_ahead(target.feed_id) == 0,
             now=utcnow(),
             link_wait_s=self.link_wait_s,
             first_build_wait_s=self.first_build_wait_s,
@@ -180,6 +183,7 @@ def wait_bound(
     target: repo.LinkTarget,
     *,
     has_file: bool,
+    queue_clear: bool = True,
     now: datetime,
     link_wait_s: float,
     first_build_wait_s: float,
@@ -197,6 +201,8 @@ def wait_bound(
     # How long until our version's file is in place, going by the last build's time:
     # what is left of the build under way, and a whole build more when that one is
     # of an older version.
+    if building != key and not queue_clear:
+        return 0.0  # our build waits behind others: serve the newest file now
     build_s = target.last_seconds or 0.0
     expected = build_s
     if building is not None and since is not None:
