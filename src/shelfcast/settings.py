@@ -39,6 +39,11 @@ class Settings(BaseSettings):
         description="How long a feed file stays on disk after a newer version replaced it, "
         "for requests (and nginx) that chose it a moment before",
     )
+    rebuild_on_start: bool = Field(
+        default=True,
+        description="At start, queue every feed whose file is behind its data or missing "
+        "(after a crash or a restore)",
+    )
     sweep_seconds: float = Field(
         default=600.0,
         gt=0,

@@ -25,7 +25,7 @@ FETCHERS = 3
 WRITERS = [f"P-{n}" for n in range(1, 9)]  # one writer each: a write waits for its answer
 AT_LEAST = 20.0  # writes a second the storm must reach
 # A link answers from a complete file at once; this leaves room for a busy CI machine.
-P99_BOUND_S = 2.0
+P99_BOUND_S = 3.0  # the old code: ~10 s (a wait for a version never built)
 FRESHNESS_BOUND_S = 10.0
 
 

@@ -99,19 +99,21 @@ class CategoryRead(_Schema):
 
 # --- products ---------------------------------------------------------------------------
 
-_DECIMAL_TEXT = re.compile(r"-?[0-9]+(\.[0-9]+)?")
+_DECIMAL_TEXT = re.compile(r"-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?")
 
 
 def _plain_decimal(value: Any) -> Any:
-    """A decimal as a JSON number, or as a string of digits with an optional sign and
-    point: "1_000", " 5 ", "1e3" and true are refused, never read as a number."""
+    """A decimal as a JSON number, or as a string of digits with an optional sign,
+    point and exponent: "1_000", " 5 ", "0x10" and true are refused, never read as a
+    number."""
     if isinstance(value, bool):
         raise ValueError("must be a number, not true or false")
     if isinstance(value, str) and not _DECIMAL_TEXT.fullmatch(value):
         shown = value if len(value) <= 20 else value[:19] + "…"
         raise ValueError(
             f"must be a decimal number such as 12.50 (got {shown!r}): digits, an optional "
-            "leading - and one decimal point; no spaces, underscores or exponents"
+            "leading -, one decimal point and an exponent such as E+3; no spaces or "
+            "underscores"
         )
     return value
 

@@ -53,9 +53,12 @@ def sweep_deleted(builder: FeedBuilder) -> list[int]:
 class Upkeep:
     """A thread: the start-up check once, then the sweep every ``sweep_every_s``."""
 
-    def __init__(self, builder: FeedBuilder, sweep_every_s: float) -> None:
+    def __init__(
+        self, builder: FeedBuilder, sweep_every_s: float, *, check_at_start: bool = True
+    ) -> None:
         self.builder = builder
         self.sweep_every_s = sweep_every_s
+        self.check_at_start = check_at_start
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -71,14 +74,18 @@ class Upkeep:
             self._thread = None
 
     def _run(self) -> None:
+        if self.check_at_start:
+            self._check()
+        while not self._stop.wait(self.sweep_every_s):
+            try:
+                sweep_deleted(self.builder)
+            except Exception:
+                log.exception("the sweep of deleted feeds' files failed")
+
+    def _check(self) -> None:
         try:
             queued = queue_behind(self.builder)
             if queued:
                 log.info("queued %d feeds whose files were behind at start", len(queued))
         except Exception:  # the server runs without it; the next change builds anyway
             log.exception("the start-up check of the feed files failed")
-        while not self._stop.wait(self.sweep_every_s):
-            try:
-                sweep_deleted(self.builder)
-            except Exception:
-                log.exception("the sweep of deleted feeds' files failed")

@@ -34,7 +34,7 @@ class Runtime:
             store,
             grace_s=settings.superseded_file_grace_seconds,
         )
-        upkeep = Upkeep(builder, settings.sweep_seconds)
+        upkeep = Upkeep(builder, settings.sweep_seconds, check_at_start=settings.rebuild_on_start)
         links = Links(
             database.engine,
             store,

@@ -22,7 +22,7 @@ def test_a_switch_takes_only_true_or_false(api: Api, value: object) -> None:
     assert api.request("PATCH", "/integration", json={"enabled": True}).status_code == 200
 
 
-@pytest.mark.parametrize("quantity", ["1_000", " 5 ", "5 ", "1e3", "+5", "5.", ".5", "", True])
+@pytest.mark.parametrize("quantity", ["1_000", " 5 ", "5 ", "0x10", "+5", "5.", ".5", "", True])
 def test_a_quantity_is_a_plain_decimal(api: Api, quantity: object) -> None:
     warehouse = api.warehouse("Main")
     api.upsert({"sku": "A", "name": "Apples"})
