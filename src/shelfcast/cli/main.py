@@ -20,12 +20,14 @@ from sqlalchemy.orm import Session
 from shelfcast.accounts import service as accounts
 from shelfcast.accounts.models import Plan
 from shelfcast.cli import catalog_files, operations
+from shelfcast.db import backup
 from shelfcast.db.database import Database, open_database
 from shelfcast.db.session import transaction
 from shelfcast.demo import DEMO_ACCOUNT_NAME, create_demo, delete_demo
 from shelfcast.errors import ShelfcastError
 from shelfcast.feeds import service as feeds
 from shelfcast.feeds.models import FeedFile
+from shelfcast.publish.jobs import ensure_schema
 from shelfcast.render import extension
 from shelfcast.render.spec import FileType
 from shelfcast.settings import Settings
@@ -66,7 +68,11 @@ def command_database(settings: Settings | None = None) -> Iterator[Database]:
 def db_upgrade() -> None:
     """Create or migrate the database named by SHELFCAST_DATABASE_URL."""
     settings = Settings()
-    open_database(settings).close()
+    database = open_database(settings)
+    try:
+        ensure_schema(database.engine)  # the build jobs' tables, on PostgreSQL only
+    finally:
+        database.close()
     console.print(f"database is up to date: {settings.database_url}")
 
 
@@ -163,7 +169,38 @@ def serve(
         workers=workers,
         log_level="warning",
         access_log=False,
+        # Requests still waiting (a first build, a slow client) must not keep a
+        # stopping server up: after this it closes them and stops.
+        timeout_graceful_shutdown=max(1, round(settings.shutdown_grace_seconds)),
     )
+
+
+@app.command("backup")
+def backup_command(
+    path: Annotated[Path, typer.Argument(help="A new folder for the backup")],
+) -> None:
+    """Back up a SQLite installation online: the database and the built feed files
+    (PostgreSQL: use pg_dump, see the README)."""
+    settings = Settings()
+    try:
+        backup.backup(settings.database_url, settings.data_dir, path)
+    except ShelfcastError as error:
+        raise fail(str(error)) from None
+    console.print(f"Backed up to {path}")
+
+
+@app.command("restore")
+def restore_command(
+    path: Annotated[Path, typer.Argument(help="A folder written by shelfcast backup")],
+) -> None:
+    """Restore a backup into an empty installation (no database file, no feed files)."""
+    settings = Settings()
+    try:
+        backup.restore(settings.database_url, settings.data_dir, path)
+    except ShelfcastError as error:
+        raise fail(str(error)) from None
+    open_database(settings).close()  # migrated to this version's schema
+    console.print(f"Restored from {path}")
 
 
 @app.command("render")

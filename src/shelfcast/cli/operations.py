@@ -1,12 +1,16 @@
-"""``shelfcast status``: how far the builds are behind, for the administrator.
+"""``shelfcast status`` and ``shelfcast worker``: the builds, for the administrator.
 
-The same queries as ``/metrics`` (``publish/backlog_repository.py``), read from
-the database, so it tells about the whole cluster from any node.
+``status`` reads the same queries as ``/metrics`` (``publish/backlog_repository.py``)
+from the database, so it tells about the whole cluster from any node. ``worker``
+runs build jobs on PostgreSQL (``publish/jobs.py``).
 """
 
 from __future__ import annotations
 
 import json
+import logging
+import os
+import socket
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from typing import Annotated
@@ -15,11 +19,17 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from shelfcast.db.database import Database
+from shelfcast.db.database import Database, open_database
 from shelfcast.publish import backlog_repository
 from shelfcast.publish.backlog_repository import Backlog
+from shelfcast.publish.builder import FeedBuilder
+from shelfcast.publish.fetch_log import FetchLog
+from shelfcast.publish.jobs import BuildJobs, ensure_schema, job_timing
+from shelfcast.publish.storage import open_file_store, open_storage
+from shelfcast.settings import Settings
 
 console = Console()
+errors = Console(stderr=True)
 OpenDatabase = Callable[[], AbstractContextManager[Database]]
 SHOWN = 10  # feeds behind listed in the table (all of them in --json)
 
@@ -40,6 +50,45 @@ def register(app: typer.Typer, command_database: OpenDatabase) -> None:
             _print(found)
 
     app.command("status")(status)
+    app.command("worker")(worker)
+
+
+def worker(
+    concurrency: Annotated[
+        int, typer.Option(min=1, max=64, help="Builds run at once in this process")
+    ] = 2,
+    name: Annotated[str | None, typer.Option(help="Shown in logs and job records")] = None,
+) -> None:
+    """Run feed builds and the periodic jobs (PostgreSQL with SHELFCAST_BUILD_JOBS=true).
+
+    Start one or more on any node; stop with SIGTERM (running builds finish first)."""
+    settings = Settings()
+    if not settings.database_url.startswith("postgresql"):
+        errors.print(
+            "[red]error:[/red] shelfcast worker needs PostgreSQL "
+            "(SHELFCAST_DATABASE_URL=postgresql+psycopg://...); on SQLite, "
+            "`shelfcast serve` builds in-process"
+        )
+        raise typer.Exit(code=2)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    database = open_database(settings)
+    try:
+        ensure_schema(database.engine)
+        storage = open_storage(settings)
+        builder = FeedBuilder(
+            database.engine,
+            database.sessions,
+            database.writes,
+            open_file_store(settings, storage),
+            grace_s=settings.superseded_file_grace_seconds,
+        )
+        jobs = BuildJobs(settings.database_url, job_timing(settings))
+        # Requests made by the periodic jobs (feeds behind, retries) are jobs too.
+        builder.dispatch = jobs.defer
+        label = name or f"{socket.gethostname()}-{os.getpid()}"
+        jobs.run_worker(builder, FetchLog(database.writes), concurrency=concurrency, name=label)
+    finally:
+        database.close()
 
 
 def _as_dict(found: Backlog) -> dict[str, object]:

@@ -20,16 +20,19 @@ procrastinate gives each rule its engine instead of one of ours:
 from __future__ import annotations
 
 import logging
+from contextlib import suppress
 from dataclasses import dataclass
 
 import procrastinate
 from procrastinate.exceptions import AlreadyEnqueued
+from procrastinate.schema import SchemaManager
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
 
 from shelfcast.publish.builder import FeedBuilder, Outcome
 from shelfcast.publish.fetch_log import FetchLog
 from shelfcast.publish.upkeep import queue_behind, sweep_deleted
+from shelfcast.settings import Settings
 
 log = logging.getLogger(__name__)
 BUILD_QUEUE = "builds"
@@ -55,6 +58,15 @@ class JobTiming:
     stalled_worker_seconds: float = 30.0
 
 
+def job_timing(settings: Settings) -> JobTiming:
+    return JobTiming(
+        requeue_seconds=settings.jobs_requeue_seconds,
+        sweep_seconds=max(1, int(settings.sweep_seconds)),
+        heartbeat_seconds=max(0.5, settings.jobs_stalled_worker_seconds / 3),
+        stalled_worker_seconds=settings.jobs_stalled_worker_seconds,
+    )
+
+
 def conninfo(database_url: str) -> str:
     """The libpq URL of an SQLAlchemy ``postgresql+psycopg://`` one (options kept)."""
     url = make_url(database_url).set(drivername="postgresql")
@@ -73,7 +85,7 @@ def ensure_schema(engine: Engine) -> None:
     with engine.begin() as connection:
         connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SCHEMA_LOCK})
         if connection.scalar(text("SELECT to_regclass('procrastinate_jobs')")) is None:
-            schema = procrastinate.SchemaManager.get_schema()
+            schema = SchemaManager.get_schema()
             connection.exec_driver_sql(schema)
 
 
@@ -108,10 +120,9 @@ class BuildJobs:
     def defer(self, feed_id: int) -> None:
         """Queue a build of the feed, unless one is already waiting."""
         lock = f"feed-{feed_id}"
-        try:
+        # Already waiting: that job builds the newest version when it runs.
+        with suppress(AlreadyEnqueued):
             self._build_task.configure(lock=lock, queueing_lock=lock).defer(feed_id=feed_id)
-        except AlreadyEnqueued:
-            pass  # the waiting job builds the newest version when it runs
 
     def queued(self) -> int:
         """Build jobs waiting to start, cluster-wide (the metrics' queue depth)."""
@@ -146,9 +157,7 @@ class BuildJobs:
         self._build_task = build_feed
 
         @self.app.periodic(cron=cron(timing.requeue_seconds))
-        @self.app.task(
-            name="shelfcast.requeue_behind", queue=UPKEEP_QUEUE, queueing_lock="requeue"
-        )
+        @self.app.task(name="shelfcast.requeue_behind", queue=UPKEEP_QUEUE, queueing_lock="requeue")
         def requeue_behind(timestamp: int) -> None:
             queued = queue_behind(self._worker_builder())
             if queued:
@@ -166,9 +175,7 @@ class BuildJobs:
             self._fetch_log.prune()
 
         @self.app.periodic(cron=cron(max(1, int(timing.stalled_worker_seconds // 2))))
-        @self.app.task(
-            name="shelfcast.retry_stalled", queue=UPKEEP_QUEUE, queueing_lock="stalled"
-        )
+        @self.app.task(name="shelfcast.retry_stalled", queue=UPKEEP_QUEUE, queueing_lock="stalled")
         async def retry_stalled(timestamp: int) -> None:
             manager = self.app.job_manager
             stalled = await manager.get_stalled_jobs(

@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from shelfcast.settings import Settings
-from shelfcast.web import errors, operations, public, ui
+from shelfcast.web import errors, headers, limits, operations, public, ui
 from shelfcast.web.api import router as api_router
 from shelfcast.web.metrics import FetchCounter, Metrics
 from shelfcast.web.runtime import Runtime
@@ -52,6 +52,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(operations.router)
     app.add_middleware(FetchCounter, metrics=lambda: _metrics(app))
     ui.install(app, settings)
+    app.add_middleware(headers.SecurityHeaders)
+    app.add_middleware(limits.BodyLimit)  # outermost of ours: nothing reads a body first
     return app
 
 

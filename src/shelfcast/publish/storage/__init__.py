@@ -23,6 +23,7 @@ from shelfcast.publish.storage.base import (
 )
 from shelfcast.publish.storage.local import LocalStorage
 from shelfcast.publish.storage.location import StorageLocation, parse_storage_url
+from shelfcast.publish.store import FileStore
 from shelfcast.settings import Settings
 
 __all__ = [
@@ -34,6 +35,7 @@ __all__ = [
     "StoredObject",
     "feed_object_name",
     "feed_prefix",
+    "open_file_store",
     "open_storage",
     "parse_storage_url",
 ]
@@ -47,3 +49,13 @@ def open_storage(settings: Settings) -> Storage:
     from shelfcast.publish.storage.s3 import S3Storage
 
     return S3Storage.from_settings(location, settings)
+
+
+def open_file_store(settings: Settings, storage: Storage) -> FileStore:
+    """The folder the builder writes and links read: the data folder itself when it is
+    the storage, else the data folder as this node's cache of the storage."""
+    if isinstance(storage, LocalStorage) and storage.root == settings.data_dir:
+        return FileStore(settings.data_dir)
+    from shelfcast.publish.storage.backed import ObjectBackedStore
+
+    return ObjectBackedStore(settings.data_dir, storage)

@@ -15,7 +15,7 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from contextlib import suppress
 from pathlib import Path
 from typing import BinaryIO, TypeVar
@@ -51,8 +51,15 @@ class ObjectBackedStore(FileStore):
         """Write as the folder does, then store the file (and its gzip copy) remotely;
         a store that cannot be reached fails the build, which is then retried."""
         result = super().write(feed_id, key, extension, produce, gzipped=gzipped)
-        self._upload(feed_id, key, extension, gzipped=gzipped)
+        if "." not in key:  # a version; not a build the publish guard holds (key.held)
+            self._upload(feed_id, key, extension, gzipped=gzipped)
         return result
+
+    def promote(
+        self, feed_id: int, from_key: str, to_key: str, extension: str, *, gzipped: bool
+    ) -> None:
+        super().promote(feed_id, from_key, to_key, extension, gzipped=gzipped)
+        self._upload(feed_id, to_key, extension, gzipped=gzipped)
 
     def add_gzip(self, feed_id: int, key: str, extension: str) -> None:
         super().add_gzip(feed_id, key, extension)
@@ -65,7 +72,9 @@ class ObjectBackedStore(FileStore):
 
     def _upload_one(self, path: Path) -> None:
         # Written once: a second build of the same key finds the first one's object.
-        self.remote.put(self._name_of(path), path)
+        name = self._name_of(path)
+        self.remote.put(name, path)
+        _take_time(path, self.remote.stat(name))
 
     def _name_of(self, path: Path) -> str:
         return feed_object_name(int(path.parent.name), path.name)
@@ -86,8 +95,12 @@ class ObjectBackedStore(FileStore):
         return fetched
 
     def _fetch(self, target: Path) -> bool:
+        name = self._name_of(target)
+        stored = self.remote.stat(name)
+        if stored is None:
+            return False
         try:
-            source = self.remote.open(self._name_of(target))
+            source = self.remote.open(name)
         except FileNotFoundError:
             return False
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -98,6 +111,7 @@ class ObjectBackedStore(FileStore):
                 shutil.copyfileobj(source, out, 1 << 20)
                 out.flush()
                 os.fsync(out.fileno())
+            _take_time(Path(temporary), stored)
             os.replace(temporary, target)
         finally:
             with suppress(FileNotFoundError):
@@ -105,9 +119,15 @@ class ObjectBackedStore(FileStore):
         return True
 
     def remove_superseded(
-        self, feed_id: int, keep_key: str, grace_s: float, now: float | None = None
+        self,
+        feed_id: int,
+        keep_key: str,
+        grace_s: float,
+        now: float | None = None,
+        *,
+        also_keep: Iterable[str] = (),
     ) -> None:
-        super().remove_superseded(feed_id, keep_key, grace_s, now)
+        super().remove_superseded(feed_id, keep_key, grace_s, now, also_keep=also_keep)
         try:
             objects = self.remote.list(feed_prefix(feed_id))
         except StorageUnavailable as error:
@@ -132,6 +152,13 @@ class ObjectBackedStore(FileStore):
         return sorted(remote | set(super().feed_ids()))
 
 
+def _take_time(path: Path, stored: StoredObject | None) -> None:
+    """Give the file the object's time: every node then sends the same Last-Modified."""
+    if stored is not None:
+        at = stored.modified.timestamp()
+        os.utime(path, (at, at))
+
+
 def _superseded(
     objects: list[StoredObject], keep_key: str, grace_s: float, now: float
 ) -> list[StoredObject]:
@@ -150,7 +177,5 @@ def _superseded(
         if now - stored_at[newer] < grace_s:
             keep.add(older)
     return [
-        stored
-        for stored in objects
-        if stored.name.rpartition("/")[2].partition(".")[0] not in keep
+        stored for stored in objects if stored.name.rpartition("/")[2].partition(".")[0] not in keep
     ]

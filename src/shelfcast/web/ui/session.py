@@ -14,6 +14,7 @@ from shelfcast.accounts.models import Plan
 from shelfcast.web.deps import RuntimeDep, SessionDep
 
 USER_KEY = "uid"
+EPOCH_KEY = "epoch"  # the user's session epoch when the session began
 FLASH_KEY = "flash"
 FlashKind = Literal["success", "info", "error"]
 
@@ -54,6 +55,8 @@ def signed_in_reading(request: Request, session: ReadSessionDep) -> SignedIn:
 def _signed_in(request: Request, session: Session) -> SignedIn:
     user_id = request.session.get(USER_KEY)
     found = accounts.get_user_with_account(session, user_id) if isinstance(user_id, int) else None
+    if found is not None and request.session.get(EPOCH_KEY) != found[0].session_epoch:
+        found = None  # ended server-side: signed out elsewhere, or the password changed
     if found is None:
         request.session.pop(USER_KEY, None)
         raise LoginRequired
