@@ -85,8 +85,9 @@ def ensure_schema(engine: Engine) -> None:
     with engine.begin() as connection:
         connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SCHEMA_LOCK})
         if connection.scalar(text("SELECT to_regclass('procrastinate_jobs')")) is None:
-            schema = SchemaManager.get_schema()
-            connection.exec_driver_sql(schema)
+            # Straight to the driver, with no parameters: the SQL holds literal '%'.
+            with connection.connection.cursor() as cursor:
+                cursor.execute(SchemaManager.get_schema())
 
 
 def cron(seconds: int) -> str:
