@@ -97,3 +97,5 @@ def test_metrics_count_fetches_and_show_the_backlog(
     assert metric(after, "shelfcast_backlog_oldest_seconds") >= 0
     assert metric(after, "shelfcast_build_queue_depth") == 0
     assert "# TYPE shelfcast_build_seconds histogram" in after
+    assert metric(after, "shelfcast_build_seconds_count", '{outcome="built"}') >= 1
+    assert metric(after, "shelfcast_build_seconds_count", '{outcome="failed"}') >= 1

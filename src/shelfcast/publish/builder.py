@@ -113,6 +113,7 @@ class FeedBuilder:
         # Set on PostgreSQL with build jobs: requests become jobs instead of entries
         # in this process's queue.
         self.dispatch: Callable[[int], None] | None = None
+        self.observe: Callable[[str, float], None] | None = None
         self._queue: queue.Queue[int | None] = queue.Queue()
         self._pending: set[int] = set()
         self._pending_lock = threading.Lock()
@@ -300,8 +301,12 @@ class FeedBuilder:
             return BuildResult(Outcome.FAILED, key, message)
 
     def _build_locked(self, feed_id: int) -> BuildResult:
+        started = time.perf_counter()
         try:
-            return self._build_snapshot(feed_id)
+            result = self._build_snapshot(feed_id)
+            if self.observe is not None:  # the metrics' build durations
+                self.observe(result.outcome.value, time.perf_counter() - started)
+            return result
         finally:
             self._building.pop(feed_id, None)
 

@@ -86,8 +86,11 @@ def ensure_schema(engine: Engine) -> None:
         connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SCHEMA_LOCK})
         if connection.scalar(text("SELECT to_regclass('procrastinate_jobs')")) is None:
             # Straight to the driver, with no parameters: the SQL holds literal '%'.
-            with connection.connection.cursor() as cursor:
+            cursor = connection.connection.cursor()
+            try:
                 cursor.execute(SchemaManager.get_schema())
+            finally:
+                cursor.close()
 
 
 def cron(seconds: int) -> str:

@@ -58,6 +58,7 @@ class Runtime:
         fetch_log = FetchLog(database.writes)
         jobs = open_jobs(settings, database, builder)
         metrics = Metrics(database.sessions, jobs.queued if jobs else builder.queued)
+        builder.observe = metrics.observe_build
         return cls(
             settings,
             database,
