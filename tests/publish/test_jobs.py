@@ -8,17 +8,40 @@ import signal
 import subprocess
 import sys
 import time
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
 from sqlalchemy import text
 
 from shelfcast.db.database import Database
+from shelfcast.db.engine import make_engine
+from shelfcast.db.migrate import upgrade
 from shelfcast.publish import repository as repo
 from shelfcast.publish.jobs import BuildJobs, conninfo, cron, ensure_schema
+from tests.conftest import POSTGRES_URL, _with_search_path
 from tests.publish.conftest import open_test_database
 from tests.publish.support import committed_feed, set_stock
 
 WAIT_S = 60.0
+
+
+@pytest.fixture(scope="module")
+def jobs_url(postgresql_url: str) -> Iterator[str]:
+    """A schema of its own: procrastinate's tables stay out of the shared test schema,
+    whose table list other tests check."""
+    assert POSTGRES_URL
+    schema = f"jobs_{uuid.uuid4().hex[:12]}"
+    admin = make_engine(POSTGRES_URL)
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    url = _with_search_path(POSTGRES_URL, schema)
+    upgrade(url)
+    yield url
+    with admin.begin() as connection:
+        connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
 
 
 def _todo(database: Database) -> list[tuple[str, str]]:
@@ -40,11 +63,11 @@ def test_cron_and_conninfo() -> None:
     assert conninfo(url) == "postgresql://u:p@127.0.0.1:5432/db?options=-csearch_path%3Dx"
 
 
-def test_postgresql_one_queued_job_per_feed(postgresql_url: str) -> None:
-    database = open_test_database(postgresql_url)
+def test_postgresql_one_queued_job_per_feed(jobs_url: str) -> None:
+    database = open_test_database(jobs_url)
     ensure_schema(database.engine)
     ensure_schema(database.engine)  # a second node starting: nothing to do
-    jobs = BuildJobs(postgresql_url)
+    jobs = BuildJobs(jobs_url)
     jobs.open()
     try:
         _account, feed_id = committed_feed(database)
@@ -63,13 +86,13 @@ def test_postgresql_one_queued_job_per_feed(postgresql_url: str) -> None:
         database.close()
 
 
-def test_postgresql_a_worker_builds_what_was_enqueued(postgresql_url: str, tmp_path: Path) -> None:
-    database = open_test_database(postgresql_url)
+def test_postgresql_a_worker_builds_what_was_enqueued(jobs_url: str, tmp_path: Path) -> None:
+    database = open_test_database(jobs_url)
     ensure_schema(database.engine)
     account_id, feed_id = committed_feed(database)
     env = {
         **os.environ,
-        "SHELFCAST_DATABASE_URL": postgresql_url,
+        "SHELFCAST_DATABASE_URL": jobs_url,
         "SHELFCAST_DATA_DIR": str(tmp_path / "worker"),
         "SHELFCAST_BUILD_JOBS": "true",
         "SHELFCAST_JOBS_REQUEUE_SECONDS": "2",
@@ -83,7 +106,7 @@ def test_postgresql_a_worker_builds_what_was_enqueued(postgresql_url: str, tmp_p
             stderr=subprocess.STDOUT,
         )
     try:
-        jobs = BuildJobs(postgresql_url)
+        jobs = BuildJobs(jobs_url)
         jobs.open()
         try:
             jobs.defer(feed_id)
