@@ -4,10 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import ClassVar
 
 
 class ShelfcastError(Exception):
-    """Base of every expected problem (bad input, missing thing, plan limit)."""
+    """Base of every expected problem (bad input, missing thing, plan limit).
+
+    ``code`` is the stable, machine-readable name of the problem: the API answers it
+    as ``type`` (in English words, whatever the UI's language), so clients branch on
+    it rather than on the message. A subclass keeps its parent's unless it needs its own.
+    """
+
+    code: ClassVar[str] = "bad_request"
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +33,8 @@ class FieldError:
 class InvalidInput(ShelfcastError, ValueError):
     """The input breaks a rule; ``errors`` names each field and what is allowed."""
 
+    code = "invalid_input"
+
     def __init__(self, errors: Sequence[FieldError]) -> None:
         self.errors = tuple(errors)
         super().__init__("; ".join(f"{e.where}: {e.message}" for e in self.errors))
@@ -37,10 +47,16 @@ class InvalidInput(ShelfcastError, ValueError):
 class NotFound(ShelfcastError, LookupError):
     """The thing does not exist, or belongs to another account (never say which)."""
 
+    code = "not_found"
+
 
 class Conflict(ShelfcastError):
     """The change clashes with existing data (e.g. a warehouse a feed still uses)."""
 
+    code = "conflict"
+
 
 class PlanLimit(ShelfcastError, PermissionError):
     """The account's plan does not allow the action; the message says which plan would."""
+
+    code = "plan_limit"

@@ -9,7 +9,7 @@ from sqlalchemy import delete, or_, select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from shelfcast.accounts.models import Account, ApiKey, User
+from shelfcast.accounts.models import Account, ApiKey, Language, User
 
 
 def get_account(session: Session, account_id: int) -> Account | None:
@@ -112,4 +112,13 @@ def user_with_account(session: Session, user_id: int) -> tuple[User, Account] | 
 
 def set_password_hash(session: Session, user: User, password_hash: str) -> None:
     user.password_hash = password_hash
+    session.flush()
+
+
+def set_user_language(session: Session, user_id: int, language: Language | None) -> None:
+    session.execute(update(User).where(User.id == user_id).values(language=language))
+
+
+def set_default_language(session: Session, account: Account, language: Language) -> None:
+    account.default_language = language
     session.flush()

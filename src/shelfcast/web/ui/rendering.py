@@ -15,6 +15,7 @@ from fastapi.routing import APIRoute
 from starlette.requests import ClientDisconnect
 
 from shelfcast.errors import NotFound, PlanLimit
+from shelfcast.web.i18n import gettext as _
 from shelfcast.web.ui.security import CsrfError
 from shelfcast.web.ui.session import LoginRequired, SignedIn, pop_flashes
 from shelfcast.web.ui.state import ui_state
@@ -93,8 +94,8 @@ def not_found_page(request: Request) -> Response:
     return error_page(
         request,
         404,
-        "Page not found",
-        "This page does not exist, or it belongs to another account.",
+        _("Page not found"),
+        _("This page does not exist, or it belongs to another account."),
     )
 
 
@@ -118,14 +119,16 @@ class PageRoute(APIRoute):
                 return error_page(
                     request,
                     403,
-                    "This form has expired",
-                    "For your security the form could not be accepted: it was opened in an "
-                    "earlier session. Go back, reload the page and try again.",
+                    _("This form has expired"),
+                    _(
+                        "For your security the form could not be accepted: it was opened in "
+                        "an earlier session. Go back, reload the page and try again."
+                    ),
                 )
             except (NotFound, RequestValidationError):
                 return not_found_page(request)
             except PlanLimit as error:
-                return error_page(request, 403, "Not included in your plan", str(error))
+                return error_page(request, 403, _("Not included in your plan"), str(error))
             except ClientDisconnect:  # gone before its form was read: nobody to answer
                 return Response(status_code=400)
 

@@ -1,0 +1,75 @@
+"""Numbers, money and moments as the page's language writes them (CLDR, via Babel).
+
+Only the UI: feed files keep the separators of their own settings. Decimals stay
+``Decimal`` (Babel formats them exactly) and are never rounded for display: a
+price stored with four decimals shows four.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from decimal import Decimal, InvalidOperation
+
+from babel.dates import format_datetime
+from babel.numbers import format_currency, format_decimal, get_decimal_symbol
+
+from shelfcast.web.i18n.context import current_language
+
+Number = Decimal | int | str
+
+
+def _decimal(value: Number) -> Decimal | None:
+    try:
+        return value if isinstance(value, Decimal) else Decimal(value)
+    except (InvalidOperation, ValueError):
+        return None
+
+
+def number(value: Number | None) -> str:
+    """``1 299,5`` in French, ``1,299.5`` in English; text that is no number stays as is."""
+    if value is None:
+        return ""
+    found = _decimal(value)
+    if found is None:
+        return str(value)
+    return format_decimal(found, locale=current_language().value, decimal_quantization=False)
+
+
+def money(value: Number | None, currency: str) -> str:
+    """``1 299,50 €`` in French, ``1 299,50 ₴`` in Ukrainian, ``€1,299.50`` in English."""
+    if value is None:
+        return ""
+    found = _decimal(value)
+    if found is None:
+        return str(value)
+    return format_currency(
+        found, currency, locale=current_language().value, decimal_quantization=False
+    )
+
+
+def moment(value: datetime | None) -> str:
+    """A time in UTC, in the language's short form: ``29/11/2026 14:05 UTC`` in French."""
+    if value is None:
+        return ""
+    aware = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+    text = format_datetime(aware, "short", tzinfo=UTC, locale=current_language().value)
+    return f"{text} UTC"
+
+
+_SPACES = re.compile(r"[\s\u00a0\u202f]+")
+
+
+def decimal_input(text: str) -> str:
+    """A decimal typed in a form, as the schemas read it: ``1 299,50`` → ``1299.50``.
+
+    Spaces (the French and Ukrainian thousands separator) go; where the language
+    writes a decimal comma, a single comma is the decimal mark, and a point is
+    accepted too. Anything else is left as typed, so the schema's own message
+    names the field and what it allows.
+    """
+    cleaned = _SPACES.sub("", text)
+    comma_language = get_decimal_symbol(current_language().value) == ","
+    if comma_language and "." not in cleaned and cleaned.count(",") == 1:
+        cleaned = cleaned.replace(",", ".")
+    return cleaned
