@@ -29,6 +29,9 @@ VISIBLE_ATTRIBUTES = {
     "aria-description",
     "aria-roledescription",
     "aria-valuetext",
+    # read by app.js and shown: a confirm() question, the labels of renumbered rows
+    "data-confirm",
+    "data-label",
 }
 BUTTON_INPUTS = {"submit", "button", "reset"}
 # Not prose: scripts and styles, and code the reader types as it is (API paths).

@@ -12,11 +12,19 @@ from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 
 from babel.dates import format_datetime
-from babel.numbers import format_currency, format_decimal, get_decimal_symbol
+from babel.numbers import format_currency, format_decimal
 
+from shelfcast.accounts.models import Language
 from shelfcast.web.i18n.context import current_language
 
 Number = Decimal | int | str
+# Whose conventions each language writes numbers and dates with: the UI's English is
+# British (29/11/2026, 14:05 rather than 11/29/26, 2:05 PM).
+FORMAT_LOCALES = {Language.EN: "en_GB", Language.FR: "fr_FR", Language.UK: "uk_UA"}
+
+
+def _locale() -> str:
+    return FORMAT_LOCALES[current_language()]
 
 
 def _decimal(value: Number) -> Decimal | None:
@@ -33,7 +41,7 @@ def number(value: Number | None) -> str:
     found = _decimal(value)
     if found is None:
         return str(value)
-    return format_decimal(found, locale=current_language().value, decimal_quantization=False)
+    return format_decimal(found, locale=_locale(), decimal_quantization=False)
 
 
 def money(value: Number | None, currency: str) -> str:
@@ -43,9 +51,7 @@ def money(value: Number | None, currency: str) -> str:
     found = _decimal(value)
     if found is None:
         return str(value)
-    return format_currency(
-        found, currency, locale=current_language().value, decimal_quantization=False
-    )
+    return format_currency(found, currency, locale=_locale(), decimal_quantization=False)
 
 
 def moment(value: datetime | None) -> str:
@@ -53,23 +59,25 @@ def moment(value: datetime | None) -> str:
     if value is None:
         return ""
     aware = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
-    text = format_datetime(aware, "short", tzinfo=UTC, locale=current_language().value)
+    text = format_datetime(aware, "short", tzinfo=UTC, locale=_locale())
     return f"{text} UTC"
 
 
 _SPACES = re.compile(r"[\s\u00a0\u202f]+")
+# Minus signs people paste from documents and spreadsheets.
+_MINUS = str.maketrans({"\u2212": "-", "\u2013": "-"})
 
 
 def decimal_input(text: str) -> str:
     """A decimal typed in a form, as the schemas read it: ``1 299,50`` → ``1299.50``.
 
-    Spaces (the French and Ukrainian thousands separator) go; where the language
-    writes a decimal comma, a single comma is the decimal mark, and a point is
-    accepted too. Anything else is left as typed, so the schema's own message
-    names the field and what it allows.
+    Spaces (the French and Ukrainian thousands separator) go, and a single comma
+    without a point is a decimal comma, in every language: a form field has no
+    thousands comma (``1,500`` is one and a half), so a French merchant on an
+    English page is understood too. Anything else is left as typed, so the
+    schema's own message names the field and what it allows.
     """
-    cleaned = _SPACES.sub("", text)
-    comma_language = get_decimal_symbol(current_language().value) == ","
-    if comma_language and "." not in cleaned and cleaned.count(",") == 1:
+    cleaned = _SPACES.sub("", text).translate(_MINUS)
+    if "." not in cleaned and cleaned.count(",") == 1:
         cleaned = cleaned.replace(",", ".")
     return cleaned
