@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 FORMATS = ("csv", "xlsx", "xls")
+IMPORTS = ("csv", "xlsx")
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,14 @@ TARGETS = [
     *(Target(f"peak_rss_build_{f}_mb", operator.lt, "<", 250, "N = 1,000,000") for f in FORMATS),
     *(Target(f"peak_rss_ratio_{f}", operator.le, "≤", 1.2, "N = 1,000,000") for f in FORMATS),
     Target("freshness_s", operator.le, "≤", 1.0, "N = 100,000"),
+    Target("import_csv_rows_per_s", operator.ge, "≥", 20_000, "N = 1,000,000"),
+    Target("import_xlsx_rows_per_s", operator.ge, "≥", 10_000, "N = 1,000,000"),
+    Target("ingest_products_per_s", operator.ge, "≥", 20_000, "N = 1,000,000"),
+    *(Target(f"peak_rss_import_{f}_mb", operator.lt, "<", 300, "N = 1,000,000") for f in IMPORTS),
+    *(
+        Target(f"peak_rss_ratio_import_{f}", operator.le, "≤", 1.2, "N = 1,000,000")
+        for f in IMPORTS
+    ),
     Target("ratio_accel_big", operator.ge, "≥", 0.8, "any N"),
     Target("accel_200_rps", operator.ge, "≥", 1000, "per worker"),
     Target("accel_304_rps", operator.ge, "≥", 3000, "per worker"),
@@ -59,6 +68,21 @@ ROWS: list[tuple[str, str, str]] = [
             (f"peak_rss_build_{f}_mb", "MB", f"{f.upper()} build process, peak RSS at N"),
             (f"peak_rss_build_{f}_mb_tenth", "MB", f"{f.upper()} build process, peak RSS at N/10"),
             (f"peak_rss_ratio_{f}", "×", "peak RSS at N / at N/10"),
+        )
+    ),
+    *(
+        row
+        for f in IMPORTS
+        for row in (
+            (
+                f"import_{f}_rows_per_s",
+                "/s",
+                f"{f.upper()} import of N rows, upload to rebuilt feed",
+            ),
+            (f"import_{f}_rows_per_cpu_s", "/s", "(shared machine) the same per CPU second"),
+            (f"peak_rss_import_{f}_mb", "MB", f"{f.upper()} import process, peak RSS at N"),
+            (f"peak_rss_import_{f}_mb_tenth", "MB", f"{f.upper()} import, peak RSS at N/10"),
+            (f"peak_rss_ratio_import_{f}", "×", "peak RSS at N / at N/10"),
         )
     ),
     ("freshness_s", "s", "stock change committed -> link serves it (feed of N)"),
@@ -95,6 +119,13 @@ def evaluate(figures: dict[str, Any], products: int) -> dict[str, Any]:
         out["peak_rss_build_mb"] = max(peaks)
     for f in FORMATS:
         _ratio(out, f"peak_rss_ratio_{f}", f"peak_rss_build_{f}_mb", f"peak_rss_build_{f}_mb_tenth")
+    for f in IMPORTS:
+        _ratio(
+            out,
+            f"peak_rss_ratio_import_{f}",
+            f"peak_rss_import_{f}_mb",
+            f"peak_rss_import_{f}_mb_tenth",
+        )
     for kind in ("link", "accel"):
         _ratio(out, f"ratio_{kind}_200", f"{kind}_200_rps", "static_200_rps")
         _ratio(out, f"ratio_{kind}_big", f"{kind}_big_mb_per_s", "static_big_mb_per_s")

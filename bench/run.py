@@ -247,6 +247,28 @@ def floor_figures(database_url: str, meta: dict[str, Any], run_dir: Path) -> dic
     )
 
 
+def import_figures(products: int, run_dir: Path) -> dict[str, Any]:
+    """The catalog import of an N-row CSV and XLSX, and of N/10 rows (``bench.imports``)."""
+    figures: dict[str, Any] = {}
+    for file_format in ("csv", "xlsx"):
+        for label, rows in (("", products), ("_tenth", max(1, products // 10))):
+            say(f"import {file_format.upper()} of {rows:,} rows")
+            result = _subprocess_json(
+                "bench.imports",
+                "--rows",
+                str(rows),
+                "--format",
+                file_format,
+                "--work-dir",
+                str(run_dir / f"import-{file_format}{label}"),
+            )
+            if not label:
+                figures[f"import_{file_format}_rows_per_s"] = result["rows_per_s"]
+                figures[f"import_{file_format}_rows_per_cpu_s"] = result["rows_per_cpu_s"]
+            figures[f"peak_rss_import_{file_format}_mb{label}"] = result["peak_rss_mb"]
+    return figures
+
+
 # --- links -----------------------------------------------------------------------------
 
 
@@ -385,6 +407,8 @@ def bench_database(
     }
     figures.update(floor_figures(url, meta, run_dir))
     figures.update(build_figures(url, tenth_url, meta, tenth_meta, run_dir))
+    if kind == "sqlite":
+        figures.update(import_figures(products, run_dir))
     if with_links:
         figures.update(links(url, meta, run_dir))
     return figures

@@ -60,3 +60,25 @@ class PlanLimit(ShelfcastError, PermissionError):
     """The account's plan does not allow the action; the message says which plan would."""
 
     code = "plan_limit"
+
+
+@dataclass(frozen=True, slots=True)
+class FeedRef:
+    """A feed file named in an error: its id and what the merchant calls it."""
+
+    id: int
+    name: str
+
+
+class InUseByFeeds(Conflict):
+    """Deleting the thing would break feed files that use it; ``feeds`` names them.
+
+    Its ``code`` (the API's ``type``) tells this refusal from other conflicts without
+    reading the message; the API sends the feeds with it.
+    """
+
+    code = "in_use_by_feeds"
+
+    def __init__(self, message: str, feeds: Sequence[FeedRef]) -> None:
+        self.feeds = tuple(feeds)
+        super().__init__(message)

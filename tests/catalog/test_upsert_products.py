@@ -60,7 +60,7 @@ def test_creates_a_product_with_everything(session: Session, account_with_types:
     product = only_product(session, account.id)
     assert product.model_dump(exclude={"id", "created_at", "updated_at"}) == {
         "sku": "SKU-1",
-        "name": "Linen shirt",
+        "name": " Linen shirt ",  # free text is kept exactly as sent
         "barcode": "4006381333931",
         "category": ["Clothing", "Shirts"],
         "description": "Soft.\nWashable at 40°C.",

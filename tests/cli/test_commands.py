@@ -196,3 +196,55 @@ def test_render_writes_the_feed_file(workdir: Path) -> None:
     output = run("render", "1", "--output", str(workdir / "copy.csv"))
     assert "rows" in output
     assert (workdir / "copy.csv").read_bytes() == (workdir / "out" / "ozon_stock.csv").read_bytes()
+
+
+def _account_with_definitions() -> int:
+    """An account with warehouse Main and price type Retail; its id."""
+    out = json.loads(run("accounts", "create", "--name", "Boutique", "--plan", "business"))
+    account_id = int(out["account_id"])
+    database = open_database(Settings())
+    try:
+        with transaction(database.writes) as session:
+            catalog.create_warehouse(session, account_id, catalog.WarehouseCreate(name="Main"))
+            catalog.create_price_type(
+                session, account_id, catalog.PriceTypeCreate(name="Retail", currency="EUR")
+            )
+    finally:
+        database.close()
+    return account_id
+
+
+def test_import_then_export_round_trip(workdir: Path) -> None:
+    account_id = _account_with_definitions()
+    source = workdir / "catalogue.csv"
+    source.write_bytes(
+        "Référence;Désignation;Prix TTC;Quantité\n0012;Crème à l'aloé;12,50;3\n".encode("cp1252")
+    )
+    out = run("import", str(source), "--account", str(account_id))
+    assert "succeeded: 1 rows, 1 created" in out
+    dry = runner.invoke(app, ["import", str(source), "--account", str(account_id), "--dry-run"])
+    assert (
+        dry.exit_code == 1 and "validated: 1 rows, 0 created, 0 updated, 1 unchanged" in dry.stdout
+    )
+    for export_format in ("csv", "xlsx"):
+        target = workdir / f"export.{export_format}"
+        run("export", "--account", str(account_id), "--format", export_format, "-o", str(target))
+        again = run("import", str(target), "--account", str(account_id))
+        assert "0 created, 0 updated, 1 unchanged" in again
+    with (workdir / "export.csv").open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.reader(handle))
+    assert rows[1][:2] == ["0012", "Crème à l'aloé"] and rows[1][-2:] == ["12.50", "3"]
+
+
+def test_a_bad_file_exits_non_zero_naming_the_rows(workdir: Path) -> None:
+    account_id = _account_with_definitions()
+    source = workdir / "bad.csv"
+    source.write_text("sku,name,price:Retail\nA,Thing,twelve\n")
+    result = runner.invoke(app, ["import", str(source), "--account", str(account_id)])
+    assert result.exit_code == 1
+    assert "failed" in result.stdout and "row 2, price:Retail ('twelve')" in result.stderr
+    mapping = json.dumps({"sku": "sku", "name": "name", "price:Retail": "price:Nope"})
+    result = runner.invoke(
+        app, ["import", str(source), "--account", str(account_id), "--mapping", mapping]
+    )
+    assert result.exit_code == 2 and "no price types: Nope" in result.stderr

@@ -27,7 +27,7 @@ from shelfcast.db.migrate import upgrade
 from shelfcast.feeds import columnar_build, service
 from shelfcast.feeds import repository as repo
 from shelfcast.feeds.models import FeedFile
-from shelfcast.render import InvalidValue, RenderResult, render_feed
+from shelfcast.render import InvalidValue, RenderResult, UnencodableText, render_feed
 from tests.builders import (
     make_account,
     make_custom_field,
@@ -93,7 +93,12 @@ def _make_catalog(session: Session) -> None:
 
 def _columns(session: Session) -> list[dict[str, Any]]:
     retail, wholesale = session.scalars(select(PriceType.id).order_by(PriceType.id)).all()
+    first_warehouse = session.scalars(select(Warehouse.id).order_by(Warehouse.id)).first()
     return [
+        {"header": "Stock", "source": "product_field", "field": "availability"},
+        {"header": "W0", "source": "product_field", "field": f"quantity.{first_warehouse}"},
+        {"header": "Image", "source": "product_field", "field": "image_1"},
+        {"header": "More", "source": "product_field", "field": "images_rest"},
         {"header": "SKU", "source": "product_field", "field": "sku"},
         {"header": "Name", "source": "product_field", "field": "name"},
         {"header": "EAN", "source": "product_field", "field": "barcode"},
@@ -168,8 +173,31 @@ def _row_path(engine: Engine, feed_id: int) -> tuple[bytes, int]:
         {"csv_separator": "comma", "header_row": 3},
         {"csv_separator": "pipe", "include_zero_stock": True},
         {"csv_separator": "tab", "header_row": 2},
+        {
+            "csv_separator": "comma",
+            "encoding": "utf-8-sig",
+            "decimal_separator": "comma",
+            "line_breaks": "space",
+            "formula_protection": True,
+            "stock_buffer": "1.5",
+            "stock_max": 3,
+            "round_quantities_down": True,
+            "negative_stock_as_zero": True,
+            "availability_labels": {"in_stock": '+yes, "sure"', "out_of_stock": "=no"},
+        },
+        {"include_zero_stock": True, "stock_buffer": 1, "decimal_separator": "comma"},
+        {"include_zero_stock": True, "negative_stock_as_zero": True, "stock_max": "0.25"},
     ],
-    ids=["semicolon", "zero stock", "comma, header row 3", "pipe, zero stock", "tab, header row 2"],
+    ids=[
+        "semicolon",
+        "zero stock",
+        "comma, header row 3",
+        "pipe, zero stock",
+        "tab, header row 2",
+        "every option",
+        "zero stock, buffer, decimal comma",
+        "zero stock, negatives as zero, cap",
+    ],
 )
 def test_the_columnar_build_writes_the_row_paths_bytes(
     engine: Engine, columnar: ColumnarSpy, settings: dict[str, Any]
@@ -181,6 +209,27 @@ def test_the_columnar_build_writes_the_row_paths_bytes(
     assert columnar.calls == 1
     assert built == _row_path(engine, feed_id)
     assert built[1] > 10
+
+
+@pytest.mark.parametrize("encoding", ["cp1251", "cp1252"])
+def test_a_character_the_encoding_cannot_hold_fails_both_paths_alike(
+    engine: Engine, columnar: ColumnarSpy, encoding: str
+) -> None:
+    feed_id = _new_feed(engine, encoding=encoding, include_zero_stock=True)
+
+    with pytest.raises(UnencodableText) as from_rows:
+        _row_path(engine, feed_id)
+    with pytest.raises(UnencodableText) as from_columns:
+        _build(engine, feed_id)
+
+    found, expected = from_columns.value, from_rows.value
+    assert (found.row, found.column, found.character) == (
+        expected.row,
+        expected.column,
+        expected.character,
+    )
+    assert found.product is not None and f"{found.product!r}" in str(found)
+    assert columnar.calls == 1
 
 
 def test_single_column_feeds_with_empty_values(engine: Engine, columnar: ColumnarSpy) -> None:

@@ -19,16 +19,22 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from shelfcast.render import (
+    AvailabilityLabels,
     CellFormat,
     Column,
     ColumnSource,
+    CsvEncoding,
     CsvSeparator,
+    DecimalSeparator,
     FeedSpec,
     FileType,
     InvalidSpec,
     InvalidValue,
+    LineBreaks,
     RawValue,
     RenderError,
+    StockRules,
+    UnencodableText,
     render_feed,
     write_csv_batches,
 )
@@ -63,6 +69,9 @@ KINDS = [
     Kind("number as text", ColumnSource.PRODUCT_FIELD, CellFormat.NUMBER, "text"),
     Kind("price as text", ColumnSource.PRICE, CellFormat.PRICE, "text"),
     Kind("constant", ColumnSource.CUSTOM_VALUE, CellFormat.TEXT, "constant"),
+    Kind("warehouse quantity", ColumnSource.PRODUCT_FIELD, CellFormat.WAREHOUSE_QUANTITY, "units"),
+    Kind("availability", ColumnSource.PRODUCT_FIELD, CellFormat.AVAILABILITY, "units"),
+    Kind("availability as text", ColumnSource.PRODUCT_FIELD, CellFormat.AVAILABILITY, "text"),
 ]
 KIND = {kind.name: kind for kind in KINDS}
 
@@ -151,11 +160,11 @@ def batches_of(
     return batches
 
 
-def value_of(kind: Kind) -> st.SearchStrategy[Any]:
+def value_of(kind: Kind, text: st.SearchStrategy[str] = any_text) -> st.SearchStrategy[Any]:
     if kind.arrow == "units":
         return units
     if kind.cell_format is CellFormat.TEXT:
-        return st.none() if kind.arrow == "constant" else st.one_of(st.none(), any_text)
+        return st.none() if kind.arrow == "constant" else st.one_of(st.none(), text, any_text)
     return numeric_text
 
 
@@ -168,12 +177,38 @@ def assert_same_file(
     batches = batches_of(kinds, rows, data)
     try:
         expected = render_rows(spec, raw_rows)
-    except InvalidValue as error:
-        with pytest.raises(InvalidValue) as raised:
+    except (InvalidValue, UnencodableText) as error:
+        with pytest.raises(type(error)) as raised:
             render_batches(spec, batches, scale)
         assert str(raised.value) == str(error)
         return
     assert render_batches(spec, batches, scale) == expected
+
+
+# Every CSV option and stock rule, any combination (the defaults included).
+amounts = st.sampled_from(
+    [Decimal(0), Decimal(1), Decimal(2), Decimal("2.5"), Decimal("0.0001"), Decimal("0.00001")]
+)
+stock_rules = st.builds(
+    StockRules,
+    round_down=st.booleans(),
+    buffer=st.one_of(st.none(), amounts),
+    cap=st.one_of(st.none(), amounts, st.just(Decimal("10.5"))),
+)
+# Latin, Cyrillic and characters neither Windows code page holds.
+option_text = st.text(alphabet=st.sampled_from(list("aZé;,|\t\r\n\"=+-@' Жї€😀")), max_size=8)
+options = st.fixed_dictionaries(
+    {
+        "encoding": st.sampled_from(list(CsvEncoding)),
+        "decimal_separator": st.sampled_from(list(DecimalSeparator)),
+        "line_breaks": st.sampled_from(list(LineBreaks)),
+        "formula_protection": st.booleans(),
+        "stock": stock_rules,
+        "availability_labels": st.builds(
+            AvailabilityLabels, in_stock=option_text, out_of_stock=option_text
+        ),
+    }
+)
 
 
 @settings(max_examples=300, deadline=None)
@@ -183,6 +218,7 @@ def assert_same_file(
     separator=st.sampled_from(list(CsvSeparator)),
     header_row=st.integers(min_value=1, max_value=4),
     scale=st.sampled_from([4, 4, 0, 2]),
+    chosen=st.one_of(st.just({}), options),
 )
 def test_both_paths_write_the_same_bytes(
     data: st.DataObject,
@@ -190,14 +226,18 @@ def test_both_paths_write_the_same_bytes(
     separator: CsvSeparator,
     header_row: int,
     scale: int,
+    chosen: dict[str, Any],
 ) -> None:
-    headers = data.draw(st.lists(any_text, min_size=len(kinds), max_size=len(kinds)))
+    text = option_text if chosen else any_text
+    headers = data.draw(st.lists(text, min_size=len(kinds), max_size=len(kinds)))
     constants = data.draw(
-        st.lists(st.one_of(st.none(), any_text), min_size=len(kinds), max_size=len(kinds))
+        st.lists(st.one_of(st.none(), text), min_size=len(kinds), max_size=len(kinds))
     )
     columns = [column_for(k, h, c) for k, h, c in zip(kinds, headers, constants, strict=True)]
-    spec = make_spec(FileType.CSV, columns, csv_separator=separator, header_row=header_row)
-    row = st.tuples(*(value_of(kind) for kind in kinds)).map(list)
+    spec = make_spec(
+        FileType.CSV, columns, csv_separator=separator, header_row=header_row, **chosen
+    )
+    row = st.tuples(*(value_of(kind, text) for kind in kinds)).map(list)
     rows = data.draw(st.lists(row, max_size=8))
 
     assert_same_file(spec, kinds, rows, scale, data)

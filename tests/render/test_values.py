@@ -102,10 +102,15 @@ def test_price_has_two_places_rounded_half_up(raw: object, expected: str) -> Non
     assert as_text(convert(CellFormat.PRICE, raw)) == expected
 
 
-@pytest.mark.parametrize("cell_format", list(CellFormat))
+@pytest.mark.parametrize("cell_format", [f for f in CellFormat if f is not CellFormat.AVAILABILITY])
 @pytest.mark.parametrize("raw", [None, ""])
 def test_missing_value_is_an_empty_cell(cell_format: CellFormat, raw: object) -> None:
     assert convert(cell_format, raw) == ""
+
+
+@pytest.mark.parametrize("raw", [None, ""])
+def test_no_quantity_is_out_of_stock(raw: object) -> None:
+    assert convert(CellFormat.AVAILABILITY, raw) == "out of stock"
 
 
 @pytest.mark.parametrize("cell_format", [CellFormat.QUANTITY, CellFormat.NUMBER, CellFormat.PRICE])

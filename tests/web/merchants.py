@@ -6,6 +6,7 @@ served by a real app that reads its own database connection.
 
 from __future__ import annotations
 
+import io
 import itertools
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -14,6 +15,7 @@ from typing import Any
 from shelfcast.accounts import service as accounts
 from shelfcast.catalog import schemas as catalog_schemas
 from shelfcast.catalog import service as catalog
+from shelfcast.catalog.imports import service as imports
 from shelfcast.db.session import transaction
 from shelfcast.feeds import service as feeds
 from shelfcast.feeds.schemas import FeedCreate
@@ -33,6 +35,8 @@ class Merchant:
     price_type_ids: dict[str, int]
     product_ids: list[int]
     feed_ids: list[int] = field(default_factory=list)
+    custom_field_ids: dict[str, int] = field(default_factory=dict)
+    import_ids: list[int] = field(default_factory=list)
 
 
 def unique_email(prefix: str = "merchant") -> str:
@@ -62,7 +66,7 @@ def new_merchant(
             ).id
             for n in ("Retail", "Wholesale")
         }
-        catalog.create_custom_field(
+        color = catalog.create_custom_field(
             session,
             account.id,
             catalog_schemas.CustomFieldCreate(key="color", label="Colour", type="text"),
@@ -114,6 +118,7 @@ def new_merchant(
             warehouse_ids=[w.id for w in warehouses],
             price_type_ids=prices,
             product_ids=[p.id for p in page.products],
+            custom_field_ids={"color": color.id},
         )
 
 
@@ -155,3 +160,18 @@ def feed_url(runtime: Runtime, merchant: Merchant, feed_id: int) -> str:
     with transaction(runtime.database.sessions) as session:
         feed = feeds.get_feed(session, merchant.account_id, feed_id)
         return feeds.feed_reads(session, [feed], runtime.settings.base_url)[0].url
+
+
+def add_import(runtime: Runtime, merchant: Merchant) -> int:
+    """A checked (dry-run) import job of a one-product file, run to its end."""
+    data_dir = runtime.settings.data_dir
+    stored = imports.save_upload(data_dir, io.BytesIO(b"sku,name\nIMP-1,Imported\n"))
+    with transaction(runtime.database.writes) as session:
+        job = imports.create_import(
+            session, merchant.account_id, data_dir, stored, "mine.csv",
+            imports.ImportChoices(dry_run=True),
+        )  # fmt: skip
+    runtime.imports.submit(job.id)
+    runtime.imports.wait_idle()
+    merchant.import_ids.append(job.id)
+    return job.id

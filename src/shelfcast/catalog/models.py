@@ -162,3 +162,26 @@ class StockLevel(Base):
     )
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
     quantity: Mapped[Decimal] = mapped_column(FixedDecimal())
+
+
+class StockAdjustment(Base):
+    """One recorded change of a stock level, shown on the product page.
+
+    ``delta`` is what an adjustment added (negative for a sale); ``None`` when
+    the merchant typed a new quantity. ``quantity`` is the level after the
+    change, as the atomic update answered it. ``actor`` says who: a user's
+    email, or the API key's prefix (kept as text: the record outlives both).
+    """
+
+    __tablename__ = "stock_adjustments"
+    __table_args__ = (Index("ix_stock_adjustments_product_id", "product_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"))
+    warehouse_id: Mapped[int] = mapped_column(ForeignKey("warehouses.id", ondelete="CASCADE"))
+    delta: Mapped[Decimal | None] = mapped_column(FixedDecimal())
+    quantity: Mapped[Decimal] = mapped_column(FixedDecimal())
+    reason: Mapped[str | None] = mapped_column(Text)
+    actor: Mapped[str] = mapped_column(String(320))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -28,6 +28,7 @@ def list_products(
     category_id: int | None = None,
     after: int | None = None,
     limit: int = 50,
+    only_out_of_stock: bool = False,
 ) -> ProductPage:
     """A page of products in id order; pass ``next_after`` back as ``after`` for the next.
 
@@ -39,11 +40,17 @@ def list_products(
         raise InvalidInput.one(("limit",), f"must be between 1 and {MAX_PAGE} (got {limit})")
     query = q.strip() if q else None
     if query:
-        problem = text_problem(query, NAME_LENGTH)
+        problem = text_problem(query, NAME_LENGTH, free_text=True)
         if problem:
             raise InvalidInput.one(("q",), problem)
     rows = repo.product_page(
-        session, account_id, q=query or None, category_id=category_id, after=after, limit=limit + 1
+        session,
+        account_id,
+        q=query or None,
+        category_id=category_id,
+        after=after,
+        limit=limit + 1,
+        only_out_of_stock=only_out_of_stock,
     )
     page = rows[:limit]
     return ProductPage(
@@ -57,6 +64,11 @@ def get_product(session: Session, account_id: int, product_id: int) -> ProductRe
     if row is None:
         raise NotFound(f"no product with id {product_id}")
     return _product_reads(session, [row])[0]
+
+
+def find_product_id(session: Session, account_id: int, sku: str) -> int | None:
+    """The id of the account's product with this sku, if there is one."""
+    return repo.product_ids_by_sku(session, account_id, [sku]).get(sku)
 
 
 def _product_reads(session: Session, rows: Sequence[repo.ProductRow]) -> list[ProductRead]:

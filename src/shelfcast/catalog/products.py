@@ -33,6 +33,7 @@ from shelfcast.catalog.rules import (
     custom_value,
     decimal_problem,
     optional_text,
+    required_free_text,
     required_text,
     unique_clash,
     url_problem,
@@ -66,11 +67,12 @@ class _Product:
     clear_custom: bool = False
 
 
+# Free text (rules.text_problem): kept as sent, anything but NUL.
 _OPTIONAL_TEXT = {
-    "barcode": (BARCODE_LENGTH, False),
-    "brand": (BRAND_LENGTH, False),
-    "unit": (UNIT_LENGTH, False),
-    "description": (LONG_TEXT_LENGTH, True),
+    "barcode": BARCODE_LENGTH,
+    "brand": BRAND_LENGTH,
+    "unit": UNIT_LENGTH,
+    "description": LONG_TEXT_LENGTH,
 }
 _NEW_PRODUCT = dict.fromkeys(
     ("name", "barcode", "category_id", "description", "brand", "unit", "weight")
@@ -92,11 +94,13 @@ def _check_product(
 ) -> _Product:
     given = item.model_fields_set
     product = _Product(sku=required_text(errors, (*loc, "sku"), item.sku, SKU_LENGTH))
-    product.columns["name"] = required_text(errors, (*loc, "name"), item.name, PRODUCT_NAME_LENGTH)
-    for name, (max_length, multiline) in _OPTIONAL_TEXT.items():
+    product.columns["name"] = required_free_text(
+        errors, (*loc, "name"), item.name, PRODUCT_NAME_LENGTH
+    )
+    for name, max_length in _OPTIONAL_TEXT.items():
         if name in given:
             product.columns[name] = optional_text(
-                errors, (*loc, name), getattr(item, name), max_length, multiline=multiline
+                errors, (*loc, name), getattr(item, name), max_length, free_text=True
             )
     if "weight" in given:
         if item.weight is not None:
@@ -237,7 +241,7 @@ def upsert_products(session: Session, account_id: int, body: ProductsUpsert) -> 
     repo.lock_account(session, account_id)
     existing = repo.product_ids_by_sku(session, account_id, [p.sku for p in products])
     repo.bump_catalog_version(session, account_id)
-    category_ids = _ensure_categories(
+    category_ids = ensure_categories(
         session, account_id, [p.category for p in products if p.category is not None]
     )
     now = utcnow()
@@ -269,7 +273,7 @@ def upsert_products(session: Session, account_id: int, body: ProductsUpsert) -> 
     return UpsertResult(created=len(new_rows), updated=len(changed_rows))
 
 
-def _ensure_categories(
+def ensure_categories(
     session: Session, account_id: int, paths: list[tuple[str, ...]]
 ) -> dict[tuple[str, ...], int]:
     """The id of every path (and prefix), creating missing nodes one level at a time."""

@@ -1,12 +1,17 @@
 """The input rules of the catalog: what a text, amount, URL or custom value may be.
 
 Every write checks its input with these before touching the database. Texts
-are stripped and must fit their column (long text fits an Excel cell) without
-control characters; amounts, quantities and weights are exact decimals with at
-most ``DECIMAL_PLACES`` places, rejected rather than rounded; image URLs are
-http(s). Numbers, prices and custom values have one canonical text, so a feed
-shows a value the same way whichever form the client sent. ``Errors`` collects
-field errors up to ``MAX_ERRORS`` so a client fixes a batch in one round.
+must fit their column (long text fits an Excel cell). Identifiers and names
+(skus, warehouse and category names, ...) are stripped and hold no control
+characters; a product's free text (name, description, brand, ... — "free
+text" below) holds any Unicode text but NUL and is kept exactly as sent, tabs
+and line breaks included, since catalogs pasted from ERPs carry them and a feed
+writer quotes them (CSV) or stores them in a cell (Excel). Amounts, quantities
+and weights are exact decimals with at most ``DECIMAL_PLACES`` places, rejected
+rather than rounded; image URLs are http(s). Numbers, prices and custom values
+have one canonical text, so a feed shows a value the same way whichever form the
+client sent. ``Errors`` collects field errors up to ``MAX_ERRORS`` so a client
+fixes a batch in one round.
 
 They live apart from the services because products, stock and the definitions
 (warehouses, price types, custom fields) all apply the same checks, and the
@@ -47,9 +52,12 @@ NUMBER_INTEGER_DIGITS = 15
 NUMBER_PLACES = 10
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_CURRENCY = re.compile(r"[A-Z]{3}")
 # Control characters, and lone surrogates (which no database can store as UTF-8).
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\ud800-\udfff]")
-_CONTROL_MULTILINE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+# Free text refuses only what no database stores: NUL (PostgreSQL's text cannot
+# hold it) and lone surrogates (not encodable as UTF-8).
+_UNSTORABLE = re.compile(r"[\x00\ud800-\udfff]")
 _BLANK_OR_CONTROL = re.compile(r"[\s\x00-\x1f\x7f\ud800-\udfff]")
 # The common shape of an image URL, accepted without the full parse (10,000s per batch).
 _PLAIN_URL = re.compile(r"https?://[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?(?:[/?#][!-~]*)?", re.IGNORECASE)
@@ -79,12 +87,15 @@ class Errors:
             raise InvalidInput(self.items)
 
 
-def text_problem(text: str, max_length: int, *, multiline: bool = False) -> str | None:
+def text_problem(text: str, max_length: int, *, free_text: bool = False) -> str | None:
     if len(text) > max_length:
         return f"must be at most {max_length} characters (got {len(text)})"
-    if multiline:
-        if _CONTROL_MULTILINE.search(text):
-            return "must not contain control characters (tabs and line breaks are allowed)"
+    if free_text:
+        if _UNSTORABLE.search(text):
+            return (
+                "must not contain the NUL character (U+0000) or lone surrogates;"
+                " any other text is allowed, tabs and line breaks included"
+            )
     elif _CONTROL.search(text):
         return "must not contain control characters such as tabs or line breaks"
     return None
@@ -103,19 +114,38 @@ def required_text(errors: Errors, loc: Loc, value: str, max_length: int) -> str:
     return text
 
 
+def required_free_text(errors: Errors, loc: Loc, value: str, max_length: int) -> str:
+    """Free text kept exactly as sent; an error if blank, too long or holding NUL."""
+    problem = (
+        f"must not be empty (1 to {max_length} characters)"
+        if not value.strip()
+        else text_problem(value, max_length, free_text=True)
+    )
+    if problem:
+        errors.add(loc, problem)
+    return value
+
+
 def optional_text(
-    errors: Errors, loc: Loc, value: str | None, max_length: int, *, multiline: bool = False
+    errors: Errors, loc: Loc, value: str | None, max_length: int, *, free_text: bool = False
 ) -> str | None:
-    """Stripped text, or None for null or blank (which clears the field)."""
-    if value is None:
+    """None for null or blank (which clears the field); else the text, stripped unless
+    ``free_text`` (kept exactly as sent)."""
+    if value is None or not value.strip():
         return None
-    text = value.strip()
-    if not text:
-        return None
-    problem = text_problem(text, max_length, multiline=multiline)
+    text = value if free_text else value.strip()
+    problem = text_problem(text, max_length, free_text=free_text)
     if problem:
         errors.add(loc, problem)
     return text
+
+
+def currency_code(errors: Errors, loc: Loc, value: str) -> str:
+    """An ISO 4217 code, upper-cased (``eur`` is accepted as ``EUR``)."""
+    code = value.strip().upper()
+    if not _CURRENCY.fullmatch(code):
+        errors.add(loc, "must be a 3-letter ISO 4217 currency code such as EUR or USD")
+    return code
 
 
 def one_text(loc: Loc, value: str, max_length: int) -> str:
@@ -203,9 +233,11 @@ def custom_value(type_: str, raw: str | bool | int | Decimal) -> str:
             return date.fromisoformat(text).isoformat()
         except ValueError:
             raise ValueError("must be a date written YYYY-MM-DD, e.g. 2024-12-31") from None
-    multiline = type_ == CustomFieldType.TEXT
+    free_text = type_ == CustomFieldType.TEXT
+    if free_text and isinstance(raw, str):
+        text = raw  # kept exactly as sent
     problem = text_problem(
-        text, LONG_TEXT_LENGTH if multiline else NAME_LENGTH, multiline=multiline
+        text, LONG_TEXT_LENGTH if free_text else NAME_LENGTH, free_text=free_text
     )
     if problem:
         raise ValueError(problem)

@@ -19,13 +19,22 @@ __all__ = [
     "CategoryRead",
     "CustomFieldCreate",
     "CustomFieldRead",
+    "CustomFieldUpdate",
     "CustomValue",
+    "FeedRefRead",
+    "InUseRead",
     "PriceTypeCreate",
     "PriceTypeRead",
+    "PriceTypeUpdate",
     "ProductPage",
     "ProductRead",
     "ProductUpsert",
     "ProductsUpsert",
+    "StockAdjust",
+    "StockAdjustResult",
+    "StockAdjustmentRead",
+    "StockChange",
+    "StockLevelRead",
     "StockLevelSet",
     "StockRead",
     "StockSet",
@@ -62,6 +71,14 @@ class PriceTypeCreate(_Schema):
     currency: str = Field(description="ISO 4217 code, e.g. EUR (lowercase is accepted)")
 
 
+class PriceTypeUpdate(_Schema):
+    """A field left out keeps its value. Prices and feeds refer to the price type by id,
+    so a rename keeps them; API clients that upsert prices by name use the new name."""
+
+    name: str | None = None
+    currency: str | None = Field(default=None, description="ISO 4217 code, e.g. EUR")
+
+
 class PriceTypeRead(_Schema):
     id: int
     name: str
@@ -74,11 +91,32 @@ class CustomFieldCreate(_Schema):
     type: CustomFieldType
 
 
+class CustomFieldUpdate(_Schema):
+    """The label can change; the key (feeds name the field ``custom.<key>``) and the
+    type (the stored values follow it) stay."""
+
+    label: str
+
+
 class CustomFieldRead(_Schema):
     id: int
     key: str
     label: str
     type: CustomFieldType
+
+
+class FeedRefRead(_Schema):
+    id: int
+    name: str = Field(description="The store name and file name of the feed")
+
+
+class InUseRead(_Schema):
+    """409 when deleting something that feed files use: which feeds, so the merchant
+    can change them first."""
+
+    detail: str
+    type: str = Field(description='Always "in_use_by_feeds" for this refusal')
+    feeds: list[FeedRefRead]
 
 
 class CategoryRead(_Schema):
@@ -181,3 +219,38 @@ class StockSet(_Schema):
 
 class StockSetResult(_Schema):
     updated: int
+
+
+class StockChange(_Schema):
+    sku: str
+    warehouse_id: int
+    delta: Decimal = Field(
+        description='Added to the level, e.g. "-2" for two sold; a missing level starts at 0'
+    )
+    reason: str | None = Field(default=None, description="Kept in the adjustment record")
+
+
+class StockAdjust(_Schema):
+    changes: list[StockChange]
+
+
+class StockLevelRead(_Schema):
+    sku: str
+    warehouse_id: int
+    quantity: str
+
+
+class StockAdjustResult(_Schema):
+    updated: int = Field(description="How many stock levels changed")
+    levels: list[StockLevelRead] = Field(description="The new level of each, in request order")
+
+
+class StockAdjustmentRead(_Schema):
+    """One recorded change of a level: ``delta`` null means the quantity was set."""
+
+    warehouse_id: int
+    delta: str | None
+    quantity: str
+    reason: str | None
+    actor: str
+    created_at: datetime

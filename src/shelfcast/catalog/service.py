@@ -19,13 +19,22 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from shelfcast.catalog import repository as repo
-from shelfcast.catalog.models import CustomField, CustomFieldType
-from shelfcast.catalog.product_reads import get_product, list_products
+from shelfcast.catalog.definitions import (
+    choices_in_use,
+    custom_field_read,
+    delete_custom_field,
+    delete_price_type,
+    delete_warehouse,
+    update_custom_field,
+    update_price_type,
+)
+from shelfcast.catalog.product_reads import find_product_id, get_product, list_products
 from shelfcast.catalog.products import MAX_PRODUCTS, delete_product, upsert_products
 from shelfcast.catalog.rules import (
     NAME_LENGTH,
     SKU_LENGTH,
     Errors,
+    currency_code,
     decimal_problem,
     one_text,
     required_text,
@@ -44,31 +53,41 @@ from shelfcast.catalog.schemas import (
     WarehouseRead,
     WarehouseUpdate,
 )
+from shelfcast.catalog.stock import adjust_stock, list_adjustments, set_levels
 from shelfcast.errors import Conflict, InvalidInput, NotFound
 
 __all__ = [
     "MAX_LEVELS",
     "MAX_PRODUCTS",
+    "adjust_stock",
+    "choices_in_use",
     "create_custom_field",
     "create_price_type",
     "create_warehouse",
+    "delete_custom_field",
+    "delete_price_type",
     "delete_product",
+    "delete_warehouse",
+    "find_product_id",
     "get_product",
     "get_warehouse",
+    "list_adjustments",
     "list_categories",
     "list_custom_fields",
     "list_price_types",
     "list_products",
     "list_warehouses",
     "rename_warehouse",
+    "set_levels",
     "set_stock",
+    "update_custom_field",
+    "update_price_type",
     "upsert_products",
 ]
 
 MAX_LEVELS = 100_000
 
 _KEY = re.compile(r"[a-z][a-z0-9_]{0,63}")
-_CURRENCY = re.compile(r"[A-Za-z]{3}")
 
 
 # --- warehouses, price types, custom fields, categories ---------------------------------
@@ -129,9 +148,7 @@ def create_price_type(session: Session, account_id: int, body: PriceTypeCreate) 
     """Add a named price ("Retail"); the currency is an ISO 4217 code, stored upper case."""
     errors = Errors()
     name = required_text(errors, ("name",), body.name, NAME_LENGTH)
-    currency = body.currency.strip().upper()
-    if not _CURRENCY.fullmatch(currency):
-        errors.add(("currency",), "must be a 3-letter ISO 4217 currency code such as EUR or USD")
+    currency = currency_code(errors, ("currency",), body.currency)
     errors.raise_any()
     taken = f"name: a price type named {name!r} already exists; price type names are unique"
     if repo.find_price_type_by_name(session, account_id, name) is not None:
@@ -142,14 +159,8 @@ def create_price_type(session: Session, account_id: int, body: PriceTypeCreate) 
     return PriceTypeRead(id=price_type.id, name=price_type.name, currency=price_type.currency)
 
 
-def _custom_field_read(field: CustomField) -> CustomFieldRead:
-    return CustomFieldRead(
-        id=field.id, key=field.key, label=field.label, type=CustomFieldType(field.type)
-    )
-
-
 def list_custom_fields(session: Session, account_id: int) -> list[CustomFieldRead]:
-    return [_custom_field_read(f) for f in repo.list_custom_fields(session, account_id)]
+    return [custom_field_read(f) for f in repo.list_custom_fields(session, account_id)]
 
 
 def create_custom_field(
@@ -172,7 +183,7 @@ def create_custom_field(
     repo.bump_catalog_version(session, account_id)
     with unique_clash(taken):
         created = repo.add_custom_field(session, account_id, key, label, body.type.value)
-    return _custom_field_read(created)
+    return custom_field_read(created)
 
 
 def list_categories(session: Session, account_id: int) -> list[CategoryRead]:

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from shelfcast.accounts import service as accounts
 from shelfcast.accounts.models import Plan
+from shelfcast.cli import catalog_files
 from shelfcast.db.database import Database, open_database
 from shelfcast.db.session import transaction
 from shelfcast.demo import DEMO_ACCOUNT_NAME, create_demo, delete_demo
@@ -267,6 +268,9 @@ def users_create(
     if generate_password:
         payload["password"] = password
     typer.echo(json.dumps(payload))
+
+
+catalog_files.register(app, command_database)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -8,6 +8,8 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from shelfcast.db.text_search import register_sqlite_fold
+
 
 def make_engine(database_url: str, **kwargs: Any) -> Engine:
     url = make_url(database_url)
@@ -35,6 +37,7 @@ def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+    register_sqlite_fold(dbapi_connection)  # search ignoring accents (db/text_search.py)
 
 
 # Where a SQLite connection keeps the count of rows it had changed when its

@@ -1,6 +1,7 @@
 """Every table, imported in one place so metadata is complete for Alembic and tests."""
 
 from shelfcast.accounts.models import Account, ApiKey, User
+from shelfcast.catalog.imports.models import Import, ImportMapping
 from shelfcast.catalog.models import (
     Category,
     CustomField,
@@ -9,17 +10,19 @@ from shelfcast.catalog.models import (
     PriceType,
     Product,
     ProductImage,
+    StockAdjustment,
     StockLevel,
     Warehouse,
 )
 from shelfcast.db.base import Base
 from shelfcast.feeds.models import FeedColumn, FeedFile, FeedLink, FeedWarehouse, Integration
-from shelfcast.publish.models import FeedBuild, Fetch
+from shelfcast.publish.models import BuildRecord, FeedBuild, Fetch, FetchClient, FetchDay
 
 __all__ = [
     "Account",
     "ApiKey",
     "Base",
+    "BuildRecord",
     "Category",
     "CustomField",
     "CustomFieldValue",
@@ -29,11 +32,16 @@ __all__ = [
     "FeedLink",
     "FeedWarehouse",
     "Fetch",
+    "FetchClient",
+    "FetchDay",
+    "Import",
+    "ImportMapping",
     "Integration",
     "Price",
     "PriceType",
     "Product",
     "ProductImage",
+    "StockAdjustment",
     "StockLevel",
     "User",
     "Warehouse",

@@ -7,6 +7,8 @@ from enum import StrEnum
 from shelfcast.render.spec import CellFormat
 
 CUSTOM_PREFIX = "custom."
+# ``quantity.<warehouse_id>``: one warehouse's stock, beside the feed's sum.
+WAREHOUSE_PREFIX = "quantity."
 
 
 class ProductField(StrEnum):
@@ -20,7 +22,10 @@ class ProductField(StrEnum):
     UNIT = "unit"
     WEIGHT = "weight"
     IMAGES = "images"
+    IMAGE_1 = "image_1"
+    IMAGES_REST = "images_rest"
     QUANTITY = "quantity"
+    AVAILABILITY = "availability"
     CREATED_AT = "created_at"
     UPDATED_AT = "updated_at"
 
@@ -28,6 +33,8 @@ class ProductField(StrEnum):
     def cell_format(self) -> CellFormat:
         if self is ProductField.QUANTITY:
             return CellFormat.QUANTITY
+        if self is ProductField.AVAILABILITY:
+            return CellFormat.AVAILABILITY
         if self is ProductField.WEIGHT:
             return CellFormat.NUMBER
         return CellFormat.TEXT
@@ -45,7 +52,10 @@ PRODUCT_FIELD_LABELS: dict[ProductField, str] = {
     ProductField.UNIT: "Unit",
     ProductField.WEIGHT: "Weight",
     ProductField.IMAGES: "Images",
+    ProductField.IMAGE_1: "First image",
+    ProductField.IMAGES_REST: "Other images",
     ProductField.QUANTITY: "Quantity (sum of the chosen warehouses)",
+    ProductField.AVAILABILITY: "Availability (in stock / out of stock)",
     ProductField.CREATED_AT: "Created at",
     ProductField.UPDATED_AT: "Updated at",
 }
@@ -54,3 +64,12 @@ PRODUCT_FIELD_LABELS: dict[ProductField, str] = {
 def custom_key(field: str) -> str | None:
     """The custom field key of ``custom.<key>``, or None for a system field name."""
     return field[len(CUSTOM_PREFIX) :] if field.startswith(CUSTOM_PREFIX) else None
+
+
+def warehouse_key(field: str) -> int | None:
+    """The warehouse id of ``quantity.<id>``, or None for any other field name
+    (``quantity.x`` included: the validation says what is wrong with it)."""
+    if not field.startswith(WAREHOUSE_PREFIX):
+        return None
+    rest = field[len(WAREHOUSE_PREFIX) :]
+    return int(rest) if rest.isascii() and rest.isdigit() and len(rest) < 19 else None

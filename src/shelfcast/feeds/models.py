@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shelfcast.db.base import Base, utcnow
+from shelfcast.db.types import FixedDecimal
 
 
 class Integration(Base):
@@ -32,6 +34,13 @@ class FeedFile(Base):
         CheckConstraint("header_row >= 1", name="header_row_positive"),
         CheckConstraint("length(file_name) > 0", name="file_name_not_empty"),
         CheckConstraint("length(sheet_name) BETWEEN 1 AND 31", name="sheet_name_length"),
+        CheckConstraint(
+            "encoding IN ('utf-8', 'utf-8-sig', 'cp1251', 'cp1252')", name="encoding_known"
+        ),
+        CheckConstraint("decimal_separator IN ('point', 'comma')", name="decimal_separator_known"),
+        CheckConstraint("line_breaks IN ('keep', 'space')", name="line_breaks_known"),
+        CheckConstraint("stock_buffer IS NULL OR stock_buffer >= 0", name="stock_buffer_positive"),
+        CheckConstraint("stock_max IS NULL OR stock_max >= 0", name="stock_max_positive"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -45,6 +54,30 @@ class FeedFile(Base):
     header_row: Mapped[int] = mapped_column(default=1)
     include_zero_stock: Mapped[bool] = mapped_column(default=False)
     enabled: Mapped[bool] = mapped_column(default=True)
+    # Output options and stock shaping (render.FeedSpec, render.StockRules); the
+    # server defaults give files made before them today's bytes.
+    encoding: Mapped[str] = mapped_column(String(10), default="utf-8", server_default="utf-8")
+    decimal_separator: Mapped[str] = mapped_column(
+        String(10), default="point", server_default="point"
+    )
+    line_breaks: Mapped[str] = mapped_column(String(10), default="keep", server_default="keep")
+    formula_protection: Mapped[bool] = mapped_column(default=False, server_default=false())
+    stock_buffer: Mapped[Decimal | None] = mapped_column(FixedDecimal, default=None)
+    stock_max: Mapped[Decimal | None] = mapped_column(FixedDecimal, default=None)
+    round_quantities_down: Mapped[bool] = mapped_column(default=False, server_default=false())
+    negative_stock_as_zero: Mapped[bool] = mapped_column(default=False, server_default=false())
+    availability_in_stock: Mapped[str] = mapped_column(
+        String(100), default="in stock", server_default="in stock"
+    )
+    availability_out_of_stock: Mapped[str] = mapped_column(
+        String(100), default="out of stock", server_default="out of stock"
+    )
+    # The marketplace preset the file started from (feeds/presets.py): its required
+    # columns are what the validation report checks.
+    preset: Mapped[str | None] = mapped_column(String(50), default=None)
+    # A build whose row count drops by more than this share of the published file's
+    # is held, not published (0 turns the guard off).
+    publish_guard_percent: Mapped[int] = mapped_column(default=50, server_default="50")
     # Bumped with every change of the file's own settings, columns or warehouses.
     settings_version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -108,3 +141,18 @@ class FeedLink(Base):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class RetiredFileName(Base):
+    """A file's former name (``stock.csv``) that its links still answer to until
+    ``expires_at``: a rename or a change of type must not break a marketplace
+    before the merchant has pasted the new address (the grace period they chose)."""
+
+    __tablename__ = "feed_retired_names"
+    __table_args__ = (UniqueConstraint("feed_id", "file_name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
+    feed_id: Mapped[int] = mapped_column(ForeignKey("feed_files.id", ondelete="CASCADE"))
+    file_name: Mapped[str] = mapped_column(String(210))
+    expires_at: Mapped[datetime]

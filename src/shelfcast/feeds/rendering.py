@@ -3,29 +3,42 @@ its preview, and the file itself, by the row path or the columnar one."""
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, cast
 
 from sqlalchemy.orm import Session
 
 from shelfcast.catalog.models import CustomFieldType
 from shelfcast.feeds import columnar_build
 from shelfcast.feeds import repository as repo
-from shelfcast.feeds.fields import ProductField, custom_key
+from shelfcast.feeds.fields import ProductField, custom_key, warehouse_key
 from shelfcast.feeds.models import FeedColumn, FeedFile
 from shelfcast.feeds.schemas import ColumnIn, PreviewRead
-from shelfcast.render import RenderResult, feed_cells, format_decimal, render_feed
+from shelfcast.render import (
+    RenderError,
+    RenderResult,
+    UnencodableText,
+    csv_text,
+    feed_cells,
+    render_feed,
+)
 from shelfcast.render.spec import (
+    AvailabilityLabels,
     CellFormat,
     Column,
     ColumnSource,
+    CsvEncoding,
     CsvSeparator,
+    DecimalSeparator,
     FeedSpec,
     FileType,
+    LineBreaks,
     RawValue,
+    StockRules,
 )
 
 # --- rendering -------------------------------------------------------------------------------
@@ -71,7 +84,11 @@ def plan_columns(
         else:
             assert column.field is not None
             key = custom_key(column.field)
-            if key is not None:
+            warehouse_id = warehouse_key(column.field)
+            if warehouse_id is not None:
+                cell_format = CellFormat.WAREHOUSE_QUANTITY
+                rows_columns.append(repo.RowsColumn(warehouse_id=warehouse_id))
+            elif key is not None:
                 if custom_types.get(key) == CustomFieldType.NUMBER:
                     cell_format = CellFormat.NUMBER
                 rows_columns.append(repo.RowsColumn(custom_field_id=custom_ids[key]))
@@ -91,6 +108,11 @@ def plan_columns(
                 value=column.value,
             )
         )
+    stock = StockRules(
+        round_down=feed.round_quantities_down,
+        buffer=feed.stock_buffer,
+        cap=feed.stock_max,
+    )
     spec = FeedSpec(
         file_type=FileType(feed.file_type),
         file_name=feed.file_name,
@@ -98,12 +120,22 @@ def plan_columns(
         header_row=feed.header_row,
         csv_separator=CsvSeparator(feed.csv_separator),
         sheet_name=feed.sheet_name,
+        encoding=CsvEncoding(feed.encoding),
+        decimal_separator=DecimalSeparator(feed.decimal_separator),
+        line_breaks=LineBreaks(feed.line_breaks),
+        formula_protection=feed.formula_protection,
+        stock=stock,
+        availability_labels=AvailabilityLabels(
+            in_stock=feed.availability_in_stock, out_of_stock=feed.availability_out_of_stock
+        ),
     )
     query = repo.RowsQuery(
         account_id=feed.account_id,
         warehouse_ids=tuple(warehouse_ids),
         include_zero_stock=feed.include_zero_stock,
         columns=tuple(rows_columns),
+        negative_stock_as_zero=feed.negative_stock_as_zero,
+        listed_from=stock.listed_from(),
     )
     return FeedPlan(spec=spec, query=query, datetime_positions=tuple(datetime_positions))
 
@@ -137,18 +169,64 @@ def preview(session: Session, feed: FeedFile, limit: int) -> PreviewRead:
 
 
 def preview_of(session: Session, plan: FeedPlan, limit: int) -> PreviewRead:
-    """The header and first ``limit`` rows of a planned feed (see :func:`preview`)."""
-    cells = feed_cells(plan.spec.columns, raw_rows(session, plan, limit))
+    """The header and first ``limit`` rows of a planned feed (see :func:`preview`),
+    and ``problems`` that would fail the build: a character the CSV file's
+    encoding cannot hold, in any row (the whole feed is checked, not the rows shown)."""
+    spec = plan.spec
+    cells = feed_cells(
+        spec.columns,
+        raw_rows(session, plan, limit),
+        stock=spec.stock,
+        labels=spec.availability_labels,
+    )
     rows: list[list[str | int | float | None]]
-    if plan.spec.file_type is FileType.CSV:
-        rows = [[_csv_text(cell) for cell in row] for row in cells]
+    if spec.file_type is FileType.CSV:
+        text = csv_text(spec)
+        rows = [[text(cell) for cell in row] for row in cells]
     else:
         rows = [[_excel_value(cell) for cell in row] for row in cells]
-    return PreviewRead(header=[c.header for c in plan.spec.columns], rows=rows)
+    problems = []
+    problem = encoding_problem(session, plan)
+    if problem is not None:
+        problems.append(str(problem))
+    return PreviewRead(header=[c.header for c in spec.columns], rows=rows, problems=problems)
 
 
-def _csv_text(cell: str | Decimal) -> str:
-    return format_decimal(cell) if isinstance(cell, Decimal) else cell
+def encoding_problem(session: Session, plan: FeedPlan) -> UnencodableText | None:
+    """The first character the CSV file's encoding cannot hold, naming the product
+    (its SKU) and column; None when there is none, or for UTF-8 and Excel files.
+
+    Renders the whole file into nothing: the renderer is the one place that
+    knows what the file holds (constants, labels, the formula prefix included).
+    """
+    spec = plan.spec
+    if spec.file_type is not FileType.CSV or spec.encoding.holds_everything:
+        return None
+    try:
+        render_feed(spec, raw_rows(session, plan), cast(BinaryIO, _Discard()))
+    except UnencodableText as error:
+        return product_named(session, plan, error)
+    except RenderError:
+        return None  # another problem: the build reports it
+    return None
+
+
+class _Discard(io.RawIOBase):
+    """A binary sink that keeps nothing."""
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        return len(data)
+
+
+def product_named(session: Session, plan: FeedPlan, error: UnencodableText) -> UnencodableText:
+    """``error`` naming the product of its data row by SKU (the header names none)."""
+    if error.row is None:
+        return error
+    sku = repo.sku_at_row(session, plan.query, error.row)
+    return error.of_product(sku) if sku is not None else error
 
 
 def _excel_value(cell: str | Decimal) -> str | int | float | None:
@@ -168,6 +246,10 @@ def render_feed_file(session: Session, feed: FeedFile, out: BinaryIO) -> RenderR
     plan = plan_feed(session, feed)
     session.flush()  # pending writes count as the session's own (see columnar_database)
     database = columnar_build.columnar_database(session, plan.spec.file_type, plan.query)
-    if database is not None:
-        return columnar_build.render_csv_columnar(database, plan.spec, plan.query, out)
-    return render_feed(plan.spec, raw_rows(session, plan), out)
+    try:
+        if database is not None:
+            return columnar_build.render_csv_columnar(database, plan.spec, plan.query, out)
+        return render_feed(plan.spec, raw_rows(session, plan), out)
+    except UnencodableText as error:
+        # The build status shows this message: name the product the merchant can fix.
+        raise product_named(session, plan, error) from None

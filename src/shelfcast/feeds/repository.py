@@ -7,6 +7,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from typing import Any, Literal
 
 import pyarrow as pa
@@ -15,8 +16,10 @@ from sqlalchemy import (
     Select,
     Text,
     and_,
+    case,
     cast,
     delete,
+    false,
     func,
     insert,
     literal,
@@ -45,7 +48,14 @@ from shelfcast.db.arrow_reader import sqlite_record_batches
 from shelfcast.db.base import utcnow
 from shelfcast.db.engine import sqlite_transaction_wrote
 from shelfcast.feeds.fields import ProductField
-from shelfcast.feeds.models import FeedColumn, FeedFile, FeedLink, FeedWarehouse, Integration
+from shelfcast.feeds.models import (
+    FeedColumn,
+    FeedFile,
+    FeedLink,
+    FeedWarehouse,
+    Integration,
+    RetiredFileName,
+)
 from shelfcast.render.spec import RawValue
 
 # Rows fetched from the database cursor at a time: memory stays flat whatever the catalog.
@@ -219,12 +229,74 @@ def current_links(session: Session, feed_ids: Sequence[int]) -> dict[int, FeedLi
     return found
 
 
+def links_in_grace(session: Session, feed_ids: Sequence[int], now: datetime) -> Sequence[FeedLink]:
+    """The feeds' rotated links that still work (a grace period runs), soonest to end first."""
+    return session.scalars(
+        select(FeedLink)
+        .where(FeedLink.feed_id.in_(feed_ids), FeedLink.expires_at > now)
+        .order_by(FeedLink.expires_at)
+    ).all()
+
+
 def expire_links(session: Session, feed_id: int, at: datetime) -> None:
     session.execute(
         update(FeedLink)
         .where(FeedLink.feed_id == feed_id, FeedLink.expires_at.is_(None))
         .values(expires_at=at)
     )
+
+
+# --- former file names (feeds/link_changes.py) ------------------------------------------
+
+
+def retire_name(
+    session: Session, feed: FeedFile, file_name: str, expires_at: datetime | None
+) -> None:
+    """Let ``file_name`` answer until ``expires_at`` (replacing an earlier grace of the
+    same name); ``None`` only forgets it (the feed took that name back)."""
+    session.execute(
+        delete(RetiredFileName).where(
+            RetiredFileName.feed_id == feed.id, RetiredFileName.file_name == file_name
+        )
+    )
+    if expires_at is not None:
+        session.add(
+            RetiredFileName(
+                account_id=feed.account_id,
+                feed_id=feed.id,
+                file_name=file_name,
+                expires_at=expires_at,
+            )
+        )
+    session.flush()
+
+
+def retired_names(
+    session: Session, feed_ids: Sequence[int], now: datetime
+) -> list[tuple[int, str, datetime]]:
+    """(feed id, former name, until when) of the names still in their grace period."""
+    rows = session.execute(
+        select(RetiredFileName.feed_id, RetiredFileName.file_name, RetiredFileName.expires_at)
+        .where(RetiredFileName.feed_id.in_(feed_ids), RetiredFileName.expires_at > now)
+        .order_by(RetiredFileName.feed_id, RetiredFileName.expires_at)
+    )
+    return [(row[0], row[1], row[2]) for row in rows]
+
+
+def feeds_named(
+    session: Session, account_id: int, store_name: str, file_name: str, file_type: str
+) -> Sequence[FeedFile]:
+    """The account's files for ``store_name`` (any case) with this name and type."""
+    return session.scalars(
+        select(FeedFile)
+        .where(
+            FeedFile.account_id == account_id,
+            func.lower(FeedFile.store_name) == store_name.strip().lower(),
+            FeedFile.file_name == file_name,
+            FeedFile.file_type == file_type,
+        )
+        .order_by(FeedFile.id)
+    ).all()
 
 
 # --- the feed rows query ---------------------------------------------------------------
@@ -238,6 +310,12 @@ class RowsColumn:
     custom_field_id: int | None = None
     price_type_id: int | None = None
     constant: str | None = None
+    warehouse_id: int | None = None  # one warehouse's quantity
+
+
+# Which summed quantities are listed when zero stock is left out: (q, True) from q
+# on, (q, False) above q, None for none (render.StockRules.listed_from decides).
+ListedFrom = tuple[Decimal, bool] | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,18 +324,26 @@ class RowsQuery:
     warehouse_ids: tuple[int, ...]
     include_zero_stock: bool
     columns: tuple[RowsColumn, ...]
+    negative_stock_as_zero: bool = False
+    listed_from: ListedFrom = (Decimal(0), False)
 
 
 def feed_rows_statement(query: RowsQuery, dialect_name: str) -> Select[Any]:
     """One SELECT yielding one row per product with one value per column, in order.
 
-    The quantity is the sum over the feed's warehouses (clamping negatives is the
-    renderer's job); products with no positive quantity are left out unless the
-    feed includes zero stock. Prices, custom values and the category are left
-    joins, images one ordered string per product.
+    The quantity is the sum over the feed's warehouses, each warehouse's negative
+    stock counted as 0 with ``negative_stock_as_zero`` (clamping the sum and
+    shaping it are the renderer's job); unless the feed includes zero stock,
+    only products whose sum is in ``listed_from`` are listed (those whose
+    published quantity is above 0). Prices, custom values and the category are
+    left joins, images one ordered string per product, a warehouse's quantity
+    a correlated subquery.
     """
+    level: Any = StockLevel.quantity
+    if query.negative_stock_as_zero:
+        level = case((StockLevel.quantity < 0, _zero_quantity()), else_=StockLevel.quantity)
     stock = (
-        select(StockLevel.product_id, func.sum(StockLevel.quantity).label("quantity"))
+        select(StockLevel.product_id, func.sum(level).label("quantity"))
         .where(
             StockLevel.account_id == query.account_id,
             StockLevel.warehouse_id.in_(query.warehouse_ids),
@@ -304,33 +390,69 @@ def feed_rows_statement(query: RowsQuery, dialect_name: str) -> Select[Any]:
                 )
                 customs[column.custom_field_id] = value
             selected.append(customs[column.custom_field_id].value)
+        elif column.warehouse_id is not None:
+            selected.append(_warehouse_quantity(column.warehouse_id))
         else:
             assert column.field is not None
             selected.append(_field_expression(column.field, quantity, category, dialect_name))
 
     stmt = select(*selected).select_from(frm).where(Product.account_id == query.account_id)
     if not query.include_zero_stock:
-        stmt = stmt.where(stock.c.quantity > 0)
+        stmt = stmt.where(_listed(stock.c.quantity, query.listed_from))
     return stmt.order_by(Product.id)
+
+
+def _zero_quantity() -> ColumnElement[Any]:
+    return literal(0, StockLevel.quantity.type)
+
+
+def _listed(quantity: ColumnElement[Any], listed_from: ListedFrom) -> ColumnElement[Any]:
+    if listed_from is None:
+        return false()
+    amount, inclusive = listed_from
+    bound = literal(amount, StockLevel.quantity.type) if amount else _zero_quantity()
+    return quantity >= bound if inclusive else quantity > bound
+
+
+def _warehouse_quantity(warehouse_id: int) -> ColumnElement[Any]:
+    """One warehouse's stock of the product (NULL when it has none recorded)."""
+    return (
+        select(StockLevel.quantity)
+        .where(StockLevel.product_id == Product.id, StockLevel.warehouse_id == warehouse_id)
+        .correlate(Product)
+        .scalar_subquery()
+    )
 
 
 def _field_expression(
     field: ProductField, quantity: ColumnElement[Any], category: Any, dialect_name: str
 ) -> ColumnElement[Any]:
-    if field is ProductField.QUANTITY:
-        return quantity
+    if field in (ProductField.QUANTITY, ProductField.AVAILABILITY):
+        return quantity  # the renderer turns it into the published quantity or a label
     if field is ProductField.CATEGORY:
         return category.name  # type: ignore[no-any-return]
     if field is ProductField.CATEGORY_PATH:
         return category.path  # type: ignore[no-any-return]
     if field is ProductField.IMAGES:
         return _ordered_images(dialect_name)
+    if field is ProductField.IMAGE_1:
+        return (
+            select(ProductImage.url)
+            .where(ProductImage.product_id == Product.id)
+            .order_by(ProductImage.position)
+            .limit(1)
+            .correlate(Product)
+            .scalar_subquery()
+        )
+    if field is ProductField.IMAGES_REST:
+        return _ordered_images(dialect_name, skip=True)
     return getattr(Product, field.value)  # type: ignore[no-any-return]
 
 
-def _ordered_images(dialect_name: str) -> ColumnElement[Any]:
-    """A product's image URLs joined with ``,`` in their order, as one string."""
-    if dialect_name == "postgresql":
+def _ordered_images(dialect_name: str, skip: bool = False) -> ColumnElement[Any]:
+    """A product's image URLs joined with ``,`` in their order, as one string
+    (without the first one when ``skip``)."""
+    if dialect_name == "postgresql" and not skip:
         return (
             select(
                 func.string_agg(
@@ -341,20 +463,49 @@ def _ordered_images(dialect_name: str) -> ColumnElement[Any]:
             .where(ProductImage.product_id == Product.id)
             .scalar_subquery()
         )
-    # SQLite before 3.44 has no ORDER BY inside aggregates; it concatenates in the
-    # order of an ordered subquery.
-    ordered = (
-        select(ProductImage.url)
+    ordered_query = (
+        select(ProductImage.url, ProductImage.position)
         .where(ProductImage.product_id == Product.id)
         .order_by(ProductImage.position)
         .correlate(Product)
-        .subquery("ordered_images")
     )
+    if skip:
+        # Not OFFSET: SQLite writes it as "LIMIT ? OFFSET n", whose bound -1 never
+        # inlines into the columnar path's SQL.
+        first = aliased(ProductImage, name="first_image")
+        first_position = (
+            select(func.min(first.position))
+            .where(first.product_id == Product.id)
+            .correlate(Product)
+            .scalar_subquery()
+        )
+        ordered_query = ordered_query.where(ProductImage.position > first_position)
+    ordered = ordered_query.subquery("ordered_images")
+    if dialect_name == "postgresql":
+        return (
+            select(
+                func.string_agg(
+                    ordered.c.url, aggregate_order_by(literal(IMAGE_SEPARATOR), ordered.c.position)
+                )
+            )
+            .select_from(ordered)
+            .scalar_subquery()
+        )
+    # SQLite before 3.44 has no ORDER BY inside aggregates; it concatenates in the
+    # order of an ordered subquery.
     return (
         select(func.group_concat(ordered.c.url, IMAGE_SEPARATOR))
         .select_from(ordered)
         .scalar_subquery()
     )
+
+
+def sku_at_row(session: Session, query: RowsQuery, row: int) -> str | None:
+    """The SKU of the product on data row ``row`` (1-based) of the feed's rows."""
+    statement = feed_rows_statement(query, session.get_bind().dialect.name)
+    statement = statement.with_only_columns(Product.sku, maintain_column_froms=True)
+    sku: str | None = session.scalar(statement.offset(row - 1).limit(1))
+    return sku
 
 
 def feed_rows(
@@ -416,7 +567,12 @@ def _is_text(column: RowsColumn) -> bool:
     fixed-point units (quantity, weight, prices) or a constant's NULL."""
     if column.constant is not None or column.price_type_id is not None:
         return False
-    return column.field not in (ProductField.QUANTITY, ProductField.WEIGHT)
+    if column.warehouse_id is not None:
+        return False
+    return column.field not in _NUMERIC_FIELDS
+
+
+_NUMERIC_FIELDS = frozenset({ProductField.QUANTITY, ProductField.AVAILABILITY, ProductField.WEIGHT})
 
 
 # The only strings the rows query binds: constants of this module, never a merchant's text.
@@ -434,7 +590,8 @@ def _literal_sql(statement: Select[Any]) -> str:
     for name, value in statement.compile(dialect=dialect).params.items():
         values = value if isinstance(value, list | tuple) else [value]
         for one in values:
-            if not (type(one) is int or one in _SQL_CONSTANTS):
+            # A Decimal is a number of the feed (the zero-stock bound), inlined as units.
+            if not (type(one) in (int, Decimal) or one in _SQL_CONSTANTS):
                 raise ValueError(f"refusing to inline the value of {name!r} into SQL: {one!r}")
     compiled = statement.compile(dialect=dialect, compile_kwargs={"literal_binds": True})
     return str(compiled)

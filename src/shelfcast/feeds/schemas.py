@@ -9,17 +9,36 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from decimal import Decimal
 from typing import Annotated, Any, Self
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from shelfcast.render.spec import ColumnSource, CsvSeparator, FileType
+from shelfcast.feeds.presets import PRESETS, preset_columns
+from shelfcast.render.spec import (
+    ColumnSource,
+    CsvEncoding,
+    CsvSeparator,
+    DecimalSeparator,
+    FileType,
+    LineBreaks,
+)
 
 FILE_NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 SHEET_NAME_FORBIDDEN = set("[]:*?/\\")
 MAX_HEADER_ROW = 1000
 MAX_COLUMNS = 1000
+DEFAULT_GUARD_PERCENT = 50
+GuardPercent = Annotated[
+    int,
+    Field(
+        ge=0,
+        le=100,
+        description="Hold a build whose row count drops by more than this percentage "
+        "against the published file (0 turns the guard off)",
+    ),
+]
 # Control characters and lone surrogates: no name or address holds them (and
 # PostgreSQL cannot store NUL). In a constant value, tabs and line breaks are content.
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\ud800-\udfff]")
@@ -136,6 +155,65 @@ class ColumnRead(_Strict):
 
 Columns = Annotated[list[ColumnIn], Field(min_length=1, max_length=MAX_COLUMNS)]
 WarehouseIds = Annotated[list[int], Field(min_length=1)]
+# A stock buffer or cap: a quantity as stock levels hold them (four places at most).
+StockAmount = Annotated[Decimal, Field(ge=0, le=10**9, decimal_places=4, allow_inf_nan=False)]
+Label = Annotated[str, Field(min_length=1, max_length=100)]
+
+
+class AvailabilityLabels(_Strict):
+    """The texts of ``availability`` columns: the published quantity above 0 or not."""
+
+    in_stock: Label = "in stock"
+    out_of_stock: Label = "out of stock"
+
+    @field_validator("in_stock", "out_of_stock")
+    @classmethod
+    def _label_text(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("is required: the text the store expects")
+        if _CONTROL.search(value):
+            raise ValueError(_NO_CONTROL)
+        return value
+
+
+class _OutputOptions(_Strict):
+    """Output options and stock shaping (all optional; the defaults are the files
+    as they were before the options existed)."""
+
+    encoding: CsvEncoding = Field(
+        default=CsvEncoding.UTF_8,
+        description="CSV only: utf-8, utf-8-sig (with a BOM, for Excel), cp1251 or cp1252",
+    )
+    decimal_separator: DecimalSeparator = Field(
+        default=DecimalSeparator.POINT,
+        description="CSV only: the decimal mark of numbers (Excel cells stay numeric)",
+    )
+    line_breaks: LineBreaks = Field(
+        default=LineBreaks.KEEP,
+        description="CSV only: keep (quoted, RFC 4180) or space (CR, LF, CRLF, tab -> one space)",
+    )
+    formula_protection: bool = Field(
+        default=False,
+        description="CSV only: prefix ' to text starting with = + - @, tab or CR",
+    )
+    stock_buffer: StockAmount | None = Field(
+        default=None, description="Published quantity minus this, never below 0"
+    )
+    stock_max: StockAmount | None = Field(
+        default=None, description="The published quantity is at most this"
+    )
+    round_quantities_down: bool = Field(
+        default=False, description="Quantities as whole numbers, rounded down"
+    )
+    negative_stock_as_zero: bool = Field(
+        default=False,
+        description="A warehouse's negative stock counts as 0 in the sum instead of subtracting",
+    )
+    availability_labels: AvailabilityLabels = Field(default_factory=AvailabilityLabels)
+
+
+# What a PATCH may set to null: the amounts (null removes the buffer or cap).
+NULLABLE_IN_UPDATE = frozenset({"csv_separator", "preset", "stock_buffer", "stock_max"})
 
 
 class _FeedRules(_Strict):
@@ -166,6 +244,13 @@ class _FeedRules(_Strict):
     def _sheet_name(cls, value: str) -> str:
         return check_sheet_name(value)
 
+    @field_validator("preset", check_fields=False)
+    @classmethod
+    def _known_preset(cls, value: str | None) -> str | None:
+        if value is not None and value not in PRESETS:
+            raise ValueError(f"unknown preset '{value}'; allowed: {', '.join(sorted(PRESETS))}")
+        return value
+
     @field_validator("warehouse_ids", check_fields=False)
     @classmethod
     def _distinct_warehouses(cls, value: list[int]) -> list[int]:
@@ -174,7 +259,7 @@ class _FeedRules(_Strict):
         return value
 
 
-class FeedCreate(_FeedRules):
+class FeedCreate(_FeedRules, _OutputOptions):
     store_name: Annotated[str, Field(max_length=200)]
     store_url: Annotated[str, Field(max_length=2000)]
     warehouse_ids: WarehouseIds
@@ -186,6 +271,42 @@ class FeedCreate(_FeedRules):
     include_zero_stock: bool = False
     enabled: bool = True
     columns: Columns
+    preset: str | None = Field(
+        default=None,
+        description="A key of GET /feed-presets: settings left out are taken from it, "
+        "and the validation report checks its required columns",
+    )
+    publish_guard_percent: GuardPercent = DEFAULT_GUARD_PERCENT
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_preset(cls, data: Any) -> Any:
+        """Settings the body leaves out come from its preset (price columns need the
+        account's price type: take the columns from ``GET /feed-presets``)."""
+        if not isinstance(data, dict) or data.get("preset") not in PRESETS:
+            return data
+        preset = PRESETS[data["preset"]]
+        filled = dict(data)
+        defaults: dict[str, Any] = {
+            "store_name": preset.marketplace,
+            "store_url": preset.store_url,
+            "file_type": preset.file_type.value,
+            "file_name": preset.file_name,
+            "header_row": preset.header_row,
+        }
+        file_type = filled.get("file_type", preset.file_type.value)
+        if file_type == FileType.CSV.value and "csv_separator" not in filled:
+            defaults["csv_separator"] = preset.csv_separator.value
+        if file_type != FileType.CSV.value and "sheet_name" not in filled:
+            defaults["sheet_name"] = preset.sheet_name
+        if "columns" not in filled:
+            if any(c.price for c in preset.columns):
+                raise ValueError(
+                    f"preset '{preset.key}' has price columns: send 'columns' "
+                    "(GET /feed-presets lists them with this account's price types)"
+                )
+            defaults["columns"] = preset_columns(preset, None)
+        return {**defaults, **filled}
 
 
 class FeedUpdate(_FeedRules):
@@ -202,12 +323,27 @@ class FeedUpdate(_FeedRules):
     include_zero_stock: bool | None = None
     enabled: bool | None = None
     columns: Columns | None = None
+    encoding: CsvEncoding | None = None
+    decimal_separator: DecimalSeparator | None = None
+    line_breaks: LineBreaks | None = None
+    formula_protection: bool | None = None
+    stock_buffer: StockAmount | None = None
+    stock_max: StockAmount | None = None
+    round_quantities_down: bool | None = None
+    negative_stock_as_zero: bool | None = None
+    availability_labels: AvailabilityLabels | None = None
+    preset: str | None = None
+    publish_guard_percent: GuardPercent | None = None
 
     @model_validator(mode="before")
     @classmethod
     def _no_nulls(cls, data: Any) -> Any:
         if isinstance(data, dict):
-            nulls = [key for key, value in data.items() if value is None and key != "csv_separator"]
+            nulls = [
+                key
+                for key, value in data.items()
+                if value is None and key not in NULLABLE_IN_UPDATE
+            ]
             if nulls:
                 raise ValueError(f"{', '.join(sorted(nulls))} cannot be null; leave it out instead")
         return data
@@ -223,6 +359,11 @@ class BuildRead(_Strict):
     published_at: datetime | None = None
     rows: int | None = None
     bytes: int | None = None
+    held_at: datetime | None = Field(
+        default=None, description="Set while the publish guard holds a build back"
+    )
+    held_rows: int | None = None
+    held_reason: str | None = None
 
 
 class FeedRead(_Strict):
@@ -238,6 +379,17 @@ class FeedRead(_Strict):
     include_zero_stock: bool
     enabled: bool
     columns: list[ColumnRead]
+    encoding: CsvEncoding
+    decimal_separator: DecimalSeparator
+    line_breaks: LineBreaks
+    formula_protection: bool
+    stock_buffer: str | None = Field(description='A decimal as a string, e.g. "2"')
+    stock_max: str | None = Field(description='A decimal as a string, e.g. "100"')
+    round_quantities_down: bool
+    negative_stock_as_zero: bool
+    availability_labels: AvailabilityLabels
+    preset: str | None = None
+    publish_guard_percent: int = DEFAULT_GUARD_PERCENT
     url: str
     status: str
     created_at: datetime
@@ -258,3 +410,59 @@ class IntegrationUpdate(_Strict):
 class PreviewRead(_Strict):
     header: list[str]
     rows: list[list[str | int | float | None]]
+    problems: list[str] = Field(
+        default_factory=list,
+        description="What would make the build fail, e.g. a character the encoding cannot hold",
+    )
+
+
+class PresetRead(_Strict):
+    """A marketplace preset: a feed body to start from (``POST /feeds`` takes it as it is,
+    once the merchant has filled in what only they know)."""
+
+    key: str
+    marketplace: str
+    source: str = Field(description="Where the column names and required columns come from")
+    required_columns: list[str]
+    preset: str | None = None
+    store_name: str
+    store_url: str
+    warehouse_ids: list[int]
+    file_type: FileType
+    csv_separator: CsvSeparator | None = None
+    file_name: str
+    sheet_name: str | None = None
+    header_row: int
+    include_zero_stock: bool
+    enabled: bool
+    columns: list[ColumnRead]
+
+
+class SampleDetected(_Strict):
+    """What was read from a marketplace's sample file."""
+
+    format: str = Field(description="csv, xlsx, xls or ods (ods files are proposed as xlsx)")
+    encoding: str | None = Field(description="The text encoding of a CSV sample")
+    separator: CsvSeparator | None
+    sheet: str | None
+    header_row: int
+    headers: list[str]
+    matched: int = Field(description="How many headers got a product field or price")
+
+
+class SampleProposal(_Strict):
+    """A feed body proposed from a sample file (not saved): columns in the sample's order
+    with its headers; unmatched headers are empty constants for the merchant to fill."""
+
+    store_name: str
+    store_url: str
+    warehouse_ids: list[int]
+    file_type: FileType
+    csv_separator: CsvSeparator | None = None
+    file_name: str
+    sheet_name: str | None = None
+    header_row: int
+    include_zero_stock: bool
+    enabled: bool
+    columns: list[ColumnRead]
+    detected: SampleDetected

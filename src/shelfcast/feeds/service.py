@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -18,9 +18,11 @@ from shelfcast.accounts.models import Plan
 from shelfcast.catalog.models import PriceType, Warehouse
 from shelfcast.db.base import utcnow
 from shelfcast.errors import FieldError, InvalidInput, NotFound, PlanLimit
+from shelfcast.feeds import link_changes
 from shelfcast.feeds import repository as repo
-from shelfcast.feeds.fields import ProductField, custom_key
+from shelfcast.feeds.fields import WAREHOUSE_PREFIX, ProductField, custom_key
 from shelfcast.feeds.models import FeedColumn, FeedFile, FeedLink, Integration
+from shelfcast.feeds.options import option_reads, option_values, warehouse_field_message
 from shelfcast.feeds.rendering import (
     FeedPlan,
     plan_columns,
@@ -57,9 +59,12 @@ __all__ = [
     "get_feed",
     "get_integration",
     "hash_token",
+    "links_in_grace",
     "list_feeds",
     "plan_feed",
+    "plan_unsaved",
     "preview",
+    "preview_of",
     "preview_unsaved",
     "raw_rows",
     "render_feed_file",
@@ -123,9 +128,19 @@ def create_feed(session: Session, account_id: int, data: FeedCreate) -> FeedFile
     return feed
 
 
-def update_feed(session: Session, account_id: int, feed_id: int, data: FeedUpdate) -> FeedFile:
-    """Change the given settings; every change bumps the file's settings version."""
+def update_feed(
+    session: Session,
+    account_id: int,
+    feed_id: int,
+    data: FeedUpdate,
+    *,
+    old_name_grace: timedelta = timedelta(0),
+) -> FeedFile:
+    """Change the given settings; every change bumps the file's settings version.
+    A new file name or type changes the link: the former name keeps answering for
+    ``old_name_grace`` (see ``feeds/link_changes.py``)."""
     feed = get_feed(session, account_id, feed_id, "update")
+    old_name = link_changes.full_name(feed.file_name, feed.file_type)
     given = data.model_fields_set
     file_type = data.file_type if data.file_type is not None else FileType(feed.file_type)
     warehouse_ids = data.warehouse_ids
@@ -148,6 +163,7 @@ def update_feed(session: Session, account_id: int, feed_id: int, data: FeedUpdat
     if columns is not None:
         repo.replace_feed_columns(session, feed, _column_rows(columns))
     session.flush()
+    link_changes.retire_name(session, feed, old_name, old_name_grace)
     repo.bump_settings_version(session, feed)
     return feed
 
@@ -198,6 +214,9 @@ def feed_reads(session: Session, feeds: Sequence[FeedFile], base_url: str) -> li
             include_zero_stock=feed.include_zero_stock,
             enabled=feed.enabled,
             columns=[_column_read(c) for c in columns[feed.id]],
+            **option_reads(feed),
+            preset=feed.preset,
+            publish_guard_percent=feed.publish_guard_percent,
             url=feed_url(base_url, links[feed.id], feed),
             status="enabled" if feed.enabled else "disabled",
             created_at=feed.created_at,
@@ -238,9 +257,18 @@ def _settings_values(
     errors: list[FieldError] = []
     values: dict[str, Any] = {
         name: getattr(data, name)
-        for name in ("store_name", "store_url", "header_row", "include_zero_stock", "enabled")
+        for name in (
+            "store_name",
+            "store_url",
+            "header_row",
+            "include_zero_stock",
+            "enabled",
+            "preset",
+            "publish_guard_percent",
+        )
         if name in given or current is None
     }
+    values |= option_values(data, creating=current is None)
     # The separator belongs to CSV files only.
     if data.csv_separator is not None and file_type is not FileType.CSV:
         errors.append(
@@ -278,8 +306,8 @@ def _check_against_account(
     file_type: FileType,
 ) -> None:
     errors: list[FieldError] = []
+    owned = repo.owned_ids(session, Warehouse, account_id)
     if warehouse_ids:
-        owned = repo.owned_ids(session, Warehouse, account_id)
         errors += [
             FieldError(("warehouse_ids", i), f"warehouse {wid} is not one of this account's")
             for i, wid in enumerate(warehouse_ids)
@@ -296,7 +324,7 @@ def _check_against_account(
                 )
             )
         if column.source is ColumnSource.PRODUCT_FIELD and column.field is not None:
-            message = _unknown_field_message(column.field, custom_types)
+            message = _unknown_field_message(column.field, custom_types, owned)
             if message:
                 errors.append(FieldError(("columns", i, "field"), message))
     if file_type is FileType.XLS and len(columns) > XLS_MAX_COLUMNS:
@@ -311,7 +339,11 @@ def _check_against_account(
         raise InvalidInput(errors)
 
 
-def _unknown_field_message(field: str, custom_types: dict[str, str]) -> str | None:
+def _unknown_field_message(
+    field: str, custom_types: dict[str, str], warehouses: set[int]
+) -> str | None:
+    if field.startswith(WAREHOUSE_PREFIX):
+        return warehouse_field_message(field, warehouses)
     key = custom_key(field)
     if key is not None:
         if key in custom_types:
@@ -321,7 +353,10 @@ def _unknown_field_message(field: str, custom_types: dict[str, str]) -> str | No
     if field in ProductField.__members__.values():
         return None
     allowed = ", ".join(f.value for f in ProductField)
-    return f"unknown product field '{field}'; allowed: {allowed}, or custom.<key>"
+    return (
+        f"unknown product field '{field}'; allowed: {allowed}, custom.<key>, "
+        "or quantity.<warehouse id>"
+    )
 
 
 def _column_rows(columns: Sequence[ColumnIn]) -> list[dict[str, Any]]:
@@ -375,6 +410,19 @@ def rotate_link(
     return _new_link(session, feed)
 
 
+def links_in_grace(
+    session: Session, feeds: Sequence[FeedFile], base_url: str
+) -> dict[int, list[tuple[str, datetime]]]:
+    """(url, works until) of each feed's old links still in their grace period."""
+    by_id = {feed.id: feed for feed in feeds}
+    found: dict[int, list[tuple[str, datetime]]] = {}
+    for link in repo.links_in_grace(session, list(by_id), utcnow()):
+        if link.expires_at is not None:
+            url = feed_url(base_url, link, by_id[link.feed_id])
+            found.setdefault(link.feed_id, []).append((url, link.expires_at))
+    return found
+
+
 def feed_url(base_url: str, link: FeedLink, feed: FeedFile) -> str:
     return f"{base_url.rstrip('/')}/f/{link.token}/{feed.file_name}.{feed.file_type}"
 
@@ -386,6 +434,11 @@ def preview_unsaved(session: Session, account_id: int, data: FeedCreate, limit: 
     """The preview of a feed file as :func:`preview` shows it, from settings not saved
     yet (the UI's live preview while the form is edited). The settings are checked
     as :func:`create_feed` checks them (``InvalidInput``); nothing is written."""
+    return preview_of(session, plan_unsaved(session, account_id, data), limit)
+
+
+def plan_unsaved(session: Session, account_id: int, data: FeedCreate) -> FeedPlan:
+    """The plan of settings not saved yet, checked as :func:`create_feed` checks them."""
     values = _settings_values(data, data.file_type)
     _check_against_account(session, account_id, data.warehouse_ids, data.columns, data.file_type)
     unsaved = FeedFile(
@@ -393,6 +446,4 @@ def preview_unsaved(session: Session, account_id: int, data: FeedCreate, limit: 
         file_type=data.file_type.value,
         **{"csv_separator": CsvSeparator.COMMA.value, **values},
     )
-    return preview_of(
-        session, plan_columns(session, unsaved, data.columns, data.warehouse_ids), limit
-    )
+    return plan_columns(session, unsaved, data.columns, data.warehouse_ids)

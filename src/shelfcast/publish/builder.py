@@ -19,7 +19,7 @@ import queue
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import AbstractContextManager, ExitStack, contextmanager
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -30,8 +30,11 @@ from sqlalchemy.orm import Session, sessionmaker
 from shelfcast.db.base import utcnow
 from shelfcast.db.session import transaction
 from shelfcast.feeds import service as feeds
+from shelfcast.feeds.models import FeedFile
 from shelfcast.publish import repository as repo
+from shelfcast.publish.guard import guards, held_name, hold_reason
 from shelfcast.publish.keys import key_order
+from shelfcast.publish.models import BuildOutcome, FeedBuild
 from shelfcast.publish.store import FileStore
 from shelfcast.render.spec import FileType
 
@@ -44,6 +47,7 @@ class Outcome(StrEnum):
     BUILT = "built"
     CURRENT = "current"  # nothing changed: nothing rebuilt
     BUSY = "busy"  # another thread or process holds the feed's lock
+    HELD = "held"  # built, but the publish guard keeps the last good file serving
     FAILED = "failed"
     GONE = "gone"
 
@@ -53,6 +57,17 @@ class BuildResult:
     outcome: Outcome
     key: str | None = None
     error: str | None = None
+
+
+@dataclass(frozen=True)
+class Written:
+    """A rendered file: its rows and size, and what the publish guard made of it."""
+
+    rows: int
+    size: int
+    guarded: bool  # written under its held name
+    reason: str | None  # why it is held, if it is
+    published_key: str | None
 
 
 class FeedBuilder:
@@ -197,15 +212,23 @@ class FeedBuilder:
                     and self.store.path(feed_id, key, extension).exists()
                 ):
                     return BuildResult(Outcome.CURRENT, key)
-                result = self.store.write(
-                    feed_id,
-                    key,
-                    extension,
-                    lambda out: feeds.render_feed_file(session, feed, out),
-                    gzipped=feed.file_type == FileType.CSV,
-                )
-                size = self.store.path(feed_id, key, extension).stat().st_size
-            self._record_success(feed_id, account_id, key, result.rows, size, started)
+                if (
+                    build is not None
+                    and build.held_key == key
+                    and self.store.path(feed_id, held_name(key), extension).exists()
+                ):
+                    return BuildResult(Outcome.HELD, key)
+                written = self._write(session, feed, key, build)
+            reason = written.reason
+            if reason is not None:
+                rows, size = written.rows, written.size
+                self._record_held(feed_id, account_id, key, rows, size, reason, started)
+                self.store.remove_others(feed_id, written.published_key or key, held_name(key))
+                return BuildResult(Outcome.HELD, key, reason)
+            if written.guarded:
+                gzipped = extension == FileType.CSV.value
+                self.store.promote(feed_id, held_name(key), key, extension, gzipped=gzipped)
+            self._record_success(feed_id, account_id, key, written.rows, written.size, started)
             self._failed.pop(feed_id, None)
             self.store.remove_others(feed_id, key)
             return BuildResult(Outcome.BUILT, key)
@@ -219,10 +242,38 @@ class FeedBuilder:
                 self._failed[feed_id] = (key, message)
             return BuildResult(Outcome.FAILED, key, message)
 
+    def _write(
+        self, session: Session, feed: FeedFile, key: str, build: FeedBuild | None
+    ) -> Written:
+        """Render the feed's file of ``key``. A guarded build is written under its held
+        name and renamed in by the caller once it passes: the link never sees a file
+        the guard would have stopped."""
+        extension = FileType(feed.file_type).value
+        guarded = guards(self.store, feed.id, feed.publish_guard_percent, build, extension)
+        name = held_name(key) if guarded else key
+        result = self.store.write(
+            feed.id,
+            name,
+            extension,
+            lambda out: feeds.render_feed_file(session, feed, out),
+            gzipped=extension == FileType.CSV.value and not guarded,
+        )
+        reason = None
+        if guarded and build is not None:
+            reason = hold_reason(feed.publish_guard_percent, build.published_rows, result.rows)
+        return Written(
+            rows=result.rows,
+            size=self.store.path(feed.id, name, extension).stat().st_size,
+            guarded=guarded,
+            reason=reason,
+            published_key=build.published_key if build is not None else None,
+        )
+
     def _record_success(
         self, feed_id: int, account_id: int, key: str, rows: int, size: int, started: float
     ) -> None:
         now = utcnow()
+        seconds = time.perf_counter() - started
         with transaction(self.writes) as session:
             build = repo.get_build(session, feed_id)
             published = build.published_key if build else None
@@ -230,7 +281,7 @@ class FeedBuilder:
                 "last_key": key,
                 "last_status": "ok",
                 "last_at": now,
-                "last_seconds": time.perf_counter() - started,
+                "last_seconds": seconds,
                 "last_error": None,
             }
             if published is None or key_order(key) >= key_order(published):
@@ -239,26 +290,101 @@ class FeedBuilder:
                     "published_at": now,
                     "published_rows": rows,
                     "published_bytes": size,
+                    # A build that passes replaces whatever the guard held before it.
+                    "held_key": None,
+                    "held_at": None,
+                    "held_rows": None,
+                    "held_bytes": None,
+                    "held_reason": None,
                 }
             repo.save_build(session, feed_id, account_id, **values)
+            repo.add_build_record(
+                session,
+                feed_id=feed_id,
+                account_id=account_id,
+                at=now,
+                seconds=seconds,
+                rows=rows,
+                size=size,
+                outcome=BuildOutcome.PUBLISHED,
+                reason=None,
+            )
+
+    def _record_held(
+        self,
+        feed_id: int,
+        account_id: int,
+        key: str,
+        rows: int,
+        size: int,
+        reason: str,
+        started: float,
+    ) -> None:
+        now = utcnow()
+        seconds = time.perf_counter() - started
+        with transaction(self.writes) as session:
+            repo.save_build(
+                session,
+                feed_id,
+                account_id,
+                last_key=key,
+                last_status=BuildOutcome.HELD.value,
+                last_at=now,
+                last_seconds=seconds,
+                last_error=None,
+                held_key=key,
+                held_at=now,
+                held_rows=rows,
+                held_bytes=size,
+                held_reason=reason,
+            )
+            repo.add_build_record(
+                session,
+                feed_id=feed_id,
+                account_id=account_id,
+                at=now,
+                seconds=seconds,
+                rows=rows,
+                size=size,
+                outcome=BuildOutcome.HELD,
+                reason=reason,
+            )
 
     def _record_failure(
         self, feed_id: int, account_id: int, key: str, message: str, started: float
     ) -> None:
         try:
+            now = utcnow()
+            seconds = time.perf_counter() - started
             with transaction(self.writes) as session:
                 repo.save_build(
                     session,
                     feed_id,
                     account_id,
                     last_key=key,
-                    last_status="failed",
-                    last_at=utcnow(),
-                    last_seconds=time.perf_counter() - started,
+                    last_status=BuildOutcome.FAILED.value,
+                    last_at=now,
+                    last_seconds=seconds,
                     last_error=message[:2000],
+                )
+                repo.add_build_record(
+                    session,
+                    feed_id=feed_id,
+                    account_id=account_id,
+                    at=now,
+                    seconds=seconds,
+                    rows=None,
+                    size=None,
+                    outcome=BuildOutcome.FAILED,
+                    reason=message[:2000],
                 )
         except Exception:
             log.exception("could not record the failed build of feed %s", feed_id)
+
+    def feed_lock(self, feed_id: int) -> AbstractContextManager[bool]:
+        """The feed's build lock, tried without waiting (True when taken): publishing a
+        held build takes it so that no build runs meanwhile."""
+        return self._feed_lock(feed_id)
 
     @contextmanager
     def _feed_lock(self, feed_id: int) -> Iterator[bool]:

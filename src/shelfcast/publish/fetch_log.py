@@ -1,21 +1,32 @@
-"""The fetch log, written in batches so a busy link does not pay a database write per request."""
+"""The fetch log, written in batches so a busy link does not pay a database write per request.
+
+The same thread prunes the log: fetches older than 90 days are deleted when it
+starts and every six hours after, in batches of 10,000 rows per transaction so
+links keep logging meanwhile (the health page reads 30 days; ``ix_fetches_at``
+makes the delete a range scan).
+"""
 
 from __future__ import annotations
 
 import logging
 import threading
-from datetime import datetime
+import time
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from shelfcast.db.base import utcnow
 from shelfcast.db.session import transaction
 from shelfcast.publish import repository as repo
 
 log = logging.getLogger(__name__)
 FLUSH_EVERY_S = 1.0
 MAX_BUFFER = 10_000  # beyond this, fetches are dropped (and counted) rather than eat memory
+KEEP = timedelta(days=90)
+PRUNE_EVERY_S = 6 * 3600
+PRUNE_BATCH = 10_000
 
 
 class FetchLog:
@@ -80,6 +91,8 @@ class FetchLog:
     def _write(self, entries: list[dict[str, Any]]) -> None:
         with transaction(self.writes) as session:
             repo.add_fetches(session, entries)
+            # Counted as they are written: the health page reads counts, not the log.
+            repo.add_fetch_rollups(session, entries)
 
     def start(self) -> None:
         if self._thread is None:
@@ -93,6 +106,30 @@ class FetchLog:
             self._thread = None
         self.flush()
 
+    def prune(self, now: datetime | None = None) -> int:
+        """Delete the fetches older than :data:`KEEP`; returns how many went."""
+        before = (now or utcnow()) - KEEP
+        with transaction(self.writes) as session:
+            repo.prune_fetch_rollups(session, before)
+        total = 0
+        while True:
+            with transaction(self.writes) as session:
+                deleted = repo.prune_fetches(session, before, PRUNE_BATCH)
+            total += deleted
+            if deleted < PRUNE_BATCH:
+                return total
+
+    def _prune_quietly(self) -> None:
+        try:
+            self.prune()
+        except Exception:
+            log.exception("could not prune the fetch log")
+
     def _run(self) -> None:
+        self._prune_quietly()
+        pruned_at = time.monotonic()
         while not self._stop.wait(FLUSH_EVERY_S):
             self.flush()
+            if time.monotonic() - pruned_at >= PRUNE_EVERY_S:
+                self._prune_quietly()
+                pruned_at = time.monotonic()

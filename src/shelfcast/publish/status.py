@@ -29,8 +29,21 @@ def with_builds(session: Session, reads: Sequence[FeedRead]) -> list[FeedRead]:
                         published_at=build.published_at,
                         rows=build.published_rows,
                         bytes=build.published_bytes,
+                        held_at=build.held_at,
+                        held_rows=build.held_rows,
+                        held_reason=build.held_reason,
                     )
                 }
             )
         )
     return result
+
+
+def building_ids(session: Session, account_id: int) -> set[int]:
+    """The account's files whose current version has no build attempt yet: the list
+    shows "Building…" for them and keeps asking until none is left."""
+    return {
+        feed_id
+        for feed_id, key, last_key in repo.build_keys(session, account_id)
+        if last_key != key
+    }

@@ -90,13 +90,26 @@ class FileStore:
                 os.unlink(temporary)
             raise
 
-    def remove_others(self, feed_id: int, keep_key: str) -> None:
+    def promote(
+        self, feed_id: int, from_key: str, to_key: str, extension: str, *, gzipped: bool
+    ) -> None:
+        """Rename the file of ``from_key`` to ``to_key`` (a rename: readers of either
+        name keep a whole file), then write its pre-compressed copy if wanted."""
+        target = self.path(feed_id, to_key, extension)
+        os.replace(self.path(feed_id, from_key, extension), target)
+        with suppress(FileNotFoundError):
+            os.unlink(self.gzip_path(feed_id, from_key, extension))
+        if gzipped:
+            self._write_gzip(target, self.gzip_path(feed_id, to_key, extension))
+
+    def remove_others(self, feed_id: int, keep_key: str, *also_keep: str) -> None:
         """Delete the feed's files of other versions (and leftovers of crashed builds)."""
         folder = self.folder(feed_id)
         if not folder.is_dir():
             return
+        kept = tuple(f"{key}." for key in (keep_key, *also_keep))
         for entry in folder.iterdir():
-            if not entry.name.startswith(f"{keep_key}."):
+            if not entry.name.startswith(kept):
                 with suppress(FileNotFoundError):
                     entry.unlink()
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import BinaryIO
 
 from shelfcast.render.columnar import write_csv_batches
+from shelfcast.render.csv_text import csv_text
 from shelfcast.render.errors import (
     CellTooLong,
     FeedTooLarge,
@@ -25,27 +26,37 @@ from shelfcast.render.errors import (
     InvalidSpec,
     InvalidValue,
     RenderError,
+    UnencodableText,
 )
 from shelfcast.render.spec import (
+    AvailabilityLabels,
     CellFormat,
     Column,
     ColumnSource,
+    CsvEncoding,
     CsvSeparator,
+    DecimalSeparator,
     FeedSpec,
     FileType,
+    LineBreaks,
     RawValue,
+    StockRules,
 )
 from shelfcast.render.values import Cell, cell_converters, feed_cells, format_decimal
 from shelfcast.render.writers import WRITERS, FeedWriter
+from shelfcast.render.writers.csv import csv_media_type
 
 __all__ = [
     "WRITERS",
+    "AvailabilityLabels",
     "Cell",
     "CellFormat",
     "CellTooLong",
     "Column",
     "ColumnSource",
+    "CsvEncoding",
     "CsvSeparator",
+    "DecimalSeparator",
     "FeedSpec",
     "FeedTooLarge",
     "FeedWriter",
@@ -53,10 +64,14 @@ __all__ = [
     "InvalidSheetName",
     "InvalidSpec",
     "InvalidValue",
+    "LineBreaks",
     "RawValue",
     "RenderError",
     "RenderResult",
+    "StockRules",
+    "UnencodableText",
     "cell_converters",
+    "csv_text",
     "extension",
     "feed_cells",
     "format_decimal",
@@ -87,16 +102,21 @@ def render_feed(
     Raises a :class:`RenderError` subclass for anything the merchant can fix:
     a value that is not a number in a numeric column, too many rows or
     columns for the file type, a text too long for an Excel cell, a bad sheet
-    name. ``out`` may hold a partial file after an error (CSV streams as it
-    goes), so render into a temporary file and move it into place on success.
+    name, a character a CSV file's encoding cannot hold. ``out`` may hold a
+    partial file after an error (CSV streams as it goes), so render into a
+    temporary file and move it into place on success.
     """
     writer = WRITERS[spec.file_type]
-    rows = writer.write(spec, feed_cells(spec.columns, raw_rows), out)
+    cells = feed_cells(spec.columns, raw_rows, stock=spec.stock, labels=spec.availability_labels)
+    rows = writer.write(spec, cells, out)
     return RenderResult(rows=rows)
 
 
-def media_type(file_type: FileType) -> str:
-    """The HTTP ``Content-Type`` a feed file of this type is served with."""
+def media_type(file_type: FileType, encoding: CsvEncoding = CsvEncoding.UTF_8) -> str:
+    """The HTTP ``Content-Type`` a feed file of this type is served with (a CSV
+    file's ``charset`` follows its encoding)."""
+    if file_type is FileType.CSV:
+        return csv_media_type(encoding)
     return WRITERS[file_type].media_type
 
 

@@ -14,6 +14,7 @@ __all__ = [
     "InvalidSpec",
     "InvalidValue",
     "RenderError",
+    "UnencodableText",
 ]
 
 _PREVIEW_CHARS = 40
@@ -96,3 +97,41 @@ class CellTooLong(RenderError):
             f"cell holds at most {limit:,}. Shorten the value, or choose CSV, which has no "
             "such limit."
         )
+
+
+class UnencodableText(RenderError):
+    """A text holds a character the CSV file's encoding cannot hold (e.g. ``ї`` in
+    Windows-1252): never written as a silent ``?``.
+
+    ``row`` is the 1-based data row, or ``None`` for the header row; ``product``
+    names the product when whoever rendered knows it (:meth:`of_product`).
+    """
+
+    def __init__(
+        self,
+        column: str,
+        row: int | None,
+        character: str,
+        encoding: str,
+        product: str | None = None,
+    ) -> None:
+        self.column = column
+        self.row = row
+        self.character = character
+        self.encoding = encoding
+        self.product = product
+        if product is not None:
+            where = f"product {product!r}, column {column!r}"
+        elif row is not None:
+            where = f"data row {row}, column {column!r}"
+        else:
+            where = f"the header of column {column!r}"
+        super().__init__(
+            f"The text in {where} holds {character!r} (U+{ord(character):04X}), which the "
+            f"file's encoding {encoding} cannot hold. Correct the text, or choose UTF-8, "
+            "which holds every character."
+        )
+
+    def of_product(self, product: str) -> UnencodableText:
+        """The same error, naming the product (its SKU) instead of the row."""
+        return UnencodableText(self.column, self.row, self.character, self.encoding, product)

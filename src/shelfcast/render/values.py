@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, ROUND_HALF_UP, Context, Decimal, DecimalException
 
 from shelfcast.render.errors import InvalidValue, RenderError
-from shelfcast.render.spec import CellFormat, Column, ColumnSource
+from shelfcast.render.spec import AvailabilityLabels, CellFormat, Column, ColumnSource, StockRules
 
 __all__ = [
     "Cell",
@@ -26,6 +26,7 @@ __all__ = [
     "cell_converters",
     "feed_cells",
     "format_decimal",
+    "warehouse_rules",
 ]
 
 Cell = str | Decimal
@@ -104,8 +105,10 @@ def _text_converter(column: Column) -> CellConverter:
     return text
 
 
-def _quantity_converter(column: Column) -> CellConverter:
+def _quantity_converter(column: Column, rules: StockRules) -> CellConverter:
     header = column.header
+    shapes = rules.shapes
+    publish = rules.publish
 
     def quantity(raw: object) -> Cell:
         if isinstance(raw, Decimal) and raw.is_finite():  # the common case, inlined
@@ -117,9 +120,27 @@ def _quantity_converter(column: Column) -> CellConverter:
             number = parsed
         if number <= 0:  # oversold stock is "none left", and -0 is just 0
             return _ZERO
+        if shapes:
+            number = publish(number)
+            if not number:
+                return _ZERO
         return _strip_zeros(number)
 
     return quantity
+
+
+def _availability_converter(
+    column: Column, rules: StockRules, labels: AvailabilityLabels
+) -> CellConverter:
+    header = column.header
+    publish = rules.publish
+    in_stock, out_of_stock = labels.in_stock, labels.out_of_stock
+
+    def availability(raw: object) -> Cell:
+        number = _parse(raw, header)  # no stock recorded (None) is none in stock
+        return in_stock if number is not None and publish(number) > 0 else out_of_stock
+
+    return availability
 
 
 def _number_converter(column: Column) -> CellConverter:
@@ -168,20 +189,31 @@ def _constant_converter(column: Column) -> CellConverter:
 
 _CONVERTER_FACTORIES: dict[CellFormat, Callable[[Column], CellConverter]] = {
     CellFormat.TEXT: _text_converter,
-    CellFormat.QUANTITY: _quantity_converter,
     CellFormat.NUMBER: _number_converter,
     CellFormat.PRICE: _price_converter,
 }
 
+_NO_RULES = StockRules()
+_LABELS = AvailabilityLabels()
 
-def cell_converters(columns: Sequence[Column]) -> list[CellConverter]:
+
+def cell_converters(
+    columns: Sequence[Column],
+    *,
+    stock: StockRules = _NO_RULES,
+    labels: AvailabilityLabels = _LABELS,
+) -> list[CellConverter]:
     """One converter per column, built once per feed and applied to every row.
 
     - CUSTOM_VALUE: the column's constant text, whatever the raw value (which may be None).
     - ``None`` (and, for numeric columns, a blank string): an empty cell ``""``;
       a product without a price gets an empty price, not ``0.00``.
     - TEXT: the string as it is; a ``Decimal`` in plain notation.
-    - QUANTITY: a ``Decimal`` without trailing zeros; zero or negative stock is ``0``.
+    - QUANTITY: ``stock.publish(q)`` (:class:`~shelfcast.render.spec.StockRules`)
+      without trailing zeros; zero or negative stock is ``0``.
+    - WAREHOUSE_QUANTITY: the same with ``stock.round_down`` alone (no buffer, no cap).
+    - AVAILABILITY: ``labels.in_stock`` when ``stock.publish(q)`` is above 0,
+      else ``labels.out_of_stock`` (also for no quantity at all).
     - NUMBER: a ``Decimal`` without trailing zeros, negatives kept.
     - PRICE: a ``Decimal`` rounded half-up to two places (``1299.5`` -> ``1299.50``).
 
@@ -193,13 +225,29 @@ def cell_converters(columns: Sequence[Column]) -> list[CellConverter]:
     for column in columns:
         if column.source is ColumnSource.CUSTOM_VALUE:
             converters.append(_constant_converter(column))
+        elif column.cell_format is CellFormat.QUANTITY:
+            converters.append(_quantity_converter(column, stock))
+        elif column.cell_format is CellFormat.WAREHOUSE_QUANTITY:
+            converters.append(_quantity_converter(column, warehouse_rules(stock)))
+        elif column.cell_format is CellFormat.AVAILABILITY:
+            converters.append(_availability_converter(column, stock, labels))
         else:
             converters.append(_CONVERTER_FACTORIES[column.cell_format](column))
     return converters
 
 
+def warehouse_rules(stock: StockRules) -> StockRules:
+    """The rules of one warehouse's quantity: whole numbers if the feed's are, no
+    buffer and no cap (they shape the published sum only)."""
+    return StockRules(round_down=stock.round_down)
+
+
 def feed_cells(
-    columns: Sequence[Column], raw_rows: Iterable[Sequence[object]]
+    columns: Sequence[Column],
+    raw_rows: Iterable[Sequence[object]],
+    *,
+    stock: StockRules = _NO_RULES,
+    labels: AvailabilityLabels = _LABELS,
 ) -> Iterator[list[Cell]]:
     """Lazily convert raw rows into cell rows, one converter call per cell.
 
@@ -208,7 +256,7 @@ def feed_cells(
     raises :class:`~shelfcast.render.errors.InvalidValue` naming the column and
     the 1-based data row.
     """
-    converters = cell_converters(columns)
+    converters = cell_converters(columns, stock=stock, labels=labels)
     width = len(converters)
     for row_number, raw in enumerate(raw_rows, start=1):
         if len(raw) != width:

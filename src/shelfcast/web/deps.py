@@ -72,14 +72,22 @@ def get_account(
     account = None
     if credentials is not None and credentials.scheme.lower() == "bearer":
         account = accounts.authenticate_api_key(session, credentials.credentials)
-    if account is None:
+    if account is None or credentials is None:
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED,
             detail="A valid API key is required: send 'Authorization: Bearer <api key>'.",
             headers={"WWW-Authenticate": "Bearer"},
         )
     request.state.account_id = account.id
+    # Who made a change, for records such as the stock adjustments.
+    request.state.actor = f"API key {credentials.credentials[: accounts.SHOWN_PREFIX_LENGTH]}…"
     return account
+
+
+def api_actor(request: Request) -> str:
+    """How records name the API key of the request (after ``get_account``)."""
+    actor: str = request.state.actor
+    return actor
 
 
 AccountDep = Annotated[Account, Depends(get_account)]

@@ -14,7 +14,14 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
-from shelfcast.errors import Conflict, InvalidInput, NotFound, PlanLimit, ShelfcastError
+from shelfcast.errors import (
+    Conflict,
+    InUseByFeeds,
+    InvalidInput,
+    NotFound,
+    PlanLimit,
+    ShelfcastError,
+)
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +40,7 @@ ERROR_TYPES: dict[str, tuple[int, str]] = {
     "unauthorized": (401, "no valid API key in `Authorization: Bearer <key>`"),
     "not_found": (404, "no such thing in this account (or no such path)"),
     "conflict": (409, "the change clashes with existing data; `detail` says with what"),
+    "in_use_by_feeds": (409, "feed files use the thing to delete; `feeds` lists them"),
     "plan_limit": (403, "the account's plan does not allow it; `detail` names the plan that would"),
     "method_not_allowed": (405, "the path exists, but not for this method"),
     "bad_request": (400, "any other refused request"),
@@ -59,6 +67,13 @@ async def domain_error(request: Request, error: Exception) -> JSONResponse:
         ]
     elif isinstance(error, NotFound):
         detail = "Not found."  # never say whether it exists in another account
+    elif isinstance(error, InUseByFeeds):
+        body = {
+            "detail": str(error),
+            "type": error.code,
+            "feeds": [{"id": feed.id, "name": feed.name} for feed in error.feeds],
+        }
+        return JSONResponse(body, status_code=code)
     else:
         detail = str(error)
     return JSONResponse({"detail": detail, "type": error.code}, status_code=code)

@@ -37,7 +37,7 @@ from shelfcast.feeds.service import hash_token
 from shelfcast.publish import repository as repo
 from shelfcast.publish.keys import etag
 from shelfcast.publish.store import FileStore
-from shelfcast.render import media_type
+from shelfcast.render import CsvEncoding, media_type
 from shelfcast.render.spec import FileType
 from shelfcast.web.runtime import Runtime
 
@@ -77,7 +77,7 @@ async def feed_link(request: Request, token: str, file_name: str) -> Response:
         )
     if target is None:
         return _not_found()
-    if not _servable(target, file_name):
+    if not _servable(runtime, target, file_name):
         return _logged(request, runtime, target, _not_found())
     file_type = FileType(target.file_type)
     want_gzip = file_type is FileType.CSV and accepts_gzip
@@ -95,7 +95,7 @@ async def feed_link(request: Request, token: str, file_name: str) -> Response:
         again = await run_in_threadpool(_resolve, runtime, token)
         if again is None:
             return _not_found()
-        if not _servable(again, file_name):
+        if not _servable(runtime, again, file_name):
             return _logged(request, runtime, again, _not_found())
         if (again.catalog_version, again.settings_version, again.published_key) == (
             target.catalog_version,
@@ -133,7 +133,7 @@ def _resolve_and_open(
 ) -> tuple[repo.LinkTarget | None, OpenedFile | None]:
     """Resolve the link and, when it may be served, open the current version's file."""
     target = _resolve(runtime, token)
-    if target is None or not _servable(target, file_name):
+    if target is None or not _servable(runtime, target, file_name):
         return target, None
     file_type = FileType(target.file_type)
     key = target.key
@@ -141,14 +141,23 @@ def _resolve_and_open(
     return target, _open(runtime.store, target.feed_id, file_type, (key,), want_gzip)
 
 
-def _servable(target: repo.LinkTarget, file_name: str) -> bool:
+def _servable(runtime: Runtime, target: repo.LinkTarget, file_name: str) -> bool:
     return (
         target.feed_enabled
         and target.integration_enabled
         and target.plan != Plan.HOBBY
         and (target.link_expires_at is None or target.link_expires_at > utcnow())
-        and file_name == f"{target.file_name}.{target.file_type}"
+        and _answers_to(runtime, target, file_name)
     )
+
+
+def _answers_to(runtime: Runtime, target: repo.LinkTarget, file_name: str) -> bool:
+    """The file's name, or a former one in the grace period the merchant chose when
+    renaming it (the extra query runs only for a name that is not the current one)."""
+    if file_name == f"{target.file_name}.{target.file_type}":
+        return True
+    with runtime.database.engine.connect() as connection:
+        return repo.answers_to_retired_name(connection, target.feed_id, file_name, utcnow())
 
 
 async def _ensure_built(
@@ -162,6 +171,8 @@ async def _ensure_built(
     store = runtime.store
     if store.path(target.feed_id, key, file_type.value).exists():
         return
+    if target.held_key == key:
+        return  # the publish guard held this version: the published file is the answer
     runtime.builder.request(target.feed_id)
     has_previous = (
         target.published_key is not None
@@ -247,7 +258,11 @@ def _file_response(
         headers["X-Accel-Redirect"] = f"{accel_prefix}{target.feed_id}/{opened.path.name}"
         size = opened.stat.st_size if request.method == "GET" else 0
         _record(request, runtime, target, 200, size)
-        return Response(status_code=200, headers=headers, media_type=media_type(file_type))
+        return Response(
+            status_code=200,
+            headers=headers,
+            media_type=media_type(file_type, CsvEncoding(target.encoding)),
+        )
 
     def log_fetch(status: int, size: int) -> None:
         _record(request, runtime, target, status, size)
@@ -255,7 +270,7 @@ def _file_response(
     return OpenFileResponse(
         opened,
         headers=headers,
-        media_type=media_type(file_type),
+        media_type=media_type(file_type, CsvEncoding(target.encoding)),
         on_sent=log_fetch if runtime.settings.fetch_log else None,
     )
 

@@ -15,7 +15,14 @@ from tests.web.conftest import ApiAccount, new_account
 
 def _concrete(path: str) -> str:
     """A path template with its ids filled in (any id: auth comes before lookup)."""
-    for name in ("{warehouse_id}", "{product_id}", "{feed_id}"):
+    for name in (
+        "{warehouse_id}",
+        "{product_id}",
+        "{feed_id}",
+        "{price_type_id}",
+        "{field_id}",
+        "{import_id}",
+    ):
         path = path.replace(name, "1")
     assert "{" not in path, f"a path parameter this test does not know: {path}"
     return path

@@ -173,12 +173,56 @@ CREATE_RULES: list[tuple[str, dict[str, Any], tuple[Any, ...]]] = [
         ("columns",),
     ),
     ("unknown setting", {"encoding": "latin-1"}, ("encoding",)),
+    ("encoding unknown", {"encoding": "utf-16"}, ("encoding",)),
+    ("decimal separator unknown", {"decimal_separator": "dot"}, ("decimal_separator",)),
+    ("line breaks unknown", {"line_breaks": "remove"}, ("line_breaks",)),
+    ("formula protection not a bool", {"formula_protection": "maybe"}, ("formula_protection",)),
+    ("stock buffer negative", {"stock_buffer": -1}, ("stock_buffer",)),
+    ("stock buffer not a number", {"stock_buffer": "two"}, ("stock_buffer",)),
+    ("stock buffer five places", {"stock_buffer": "0.00001"}, ("stock_buffer",)),
+    ("stock buffer infinite", {"stock_buffer": "Infinity"}, ("stock_buffer",)),
+    ("stock max negative", {"stock_max": "-0.5"}, ("stock_max",)),
+    ("stock max huge", {"stock_max": 10**10}, ("stock_max",)),
+    ("round down not a bool", {"round_quantities_down": "maybe"}, ("round_quantities_down",)),
+    ("negatives not a bool", {"negative_stock_as_zero": 2}, ("negative_stock_as_zero",)),
+    (
+        "availability label empty",
+        {"availability_labels": {"in_stock": " ", "out_of_stock": "no"}},
+        ("availability_labels", "in_stock"),
+    ),
+    (
+        "availability label line break",
+        {"availability_labels": {"in_stock": "yes", "out_of_stock": "n\no"}},
+        ("availability_labels", "out_of_stock"),
+    ),
+    (
+        "availability label too long",
+        {"availability_labels": {"in_stock": "y" * 101}},
+        ("availability_labels", "in_stock"),
+    ),
+    (
+        "availability unknown key",
+        {"availability_labels": {"preorder": "soon"}},
+        ("availability_labels", "preorder"),
+    ),
+    (
+        "another's warehouse quantity",
+        {"columns": [_column(field="quantity.{foreign_warehouse}")]},
+        ("columns", 0, "field"),
+    ),
+    (
+        "warehouse quantity not an id",
+        {"columns": [_column(field="quantity.x")]},
+        ("columns", 0, "field"),
+    ),
 ]
 
 
 def _fill(value: Any, setup: Setup) -> Any:
     if isinstance(value, str) and value.startswith("{") and value.endswith("}"):
         return getattr(setup, value[1:-1])
+    if isinstance(value, str) and value.startswith("quantity.{"):  # a warehouse's column
+        return f"quantity.{getattr(setup, value[len('quantity.{') : -1])}"
     if isinstance(value, list):
         return [_fill(v, setup) for v in value]
     if isinstance(value, dict):

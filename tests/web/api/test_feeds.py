@@ -317,7 +317,7 @@ def test_preview_holds_the_cells_exactly_as_the_csv_file(
     assert len(preview["rows"]) == 4
 
     limited = api.get(f"/feeds/{feed['id']}/preview", params={"limit": 1}).json()
-    assert limited == {"header": preview["header"], "rows": preview["rows"][:1]}
+    assert limited == {"header": preview["header"], "rows": preview["rows"][:1], "problems": []}
     for limit in (0, 1001, "all"):
         found = locs(api.get(f"/feeds/{feed['id']}/preview", params={"limit": limit}))
         assert found == [("query", "limit")]

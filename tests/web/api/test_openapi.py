@@ -32,6 +32,16 @@ SPEC_ROUTES = [
     ("delete", "/api/v1/feeds/{feed_id}"),
     ("post", "/api/v1/feeds/{feed_id}/rotate-link"),
     ("get", "/api/v1/feeds/{feed_id}/preview"),
+    # Added in the second round.
+    ("post", "/api/v1/stock/adjust"),
+    ("patch", "/api/v1/price-types/{price_type_id}"),
+    ("delete", "/api/v1/price-types/{price_type_id}"),
+    ("patch", "/api/v1/custom-fields/{field_id}"),
+    ("delete", "/api/v1/custom-fields/{field_id}"),
+    ("delete", "/api/v1/warehouses/{warehouse_id}"),
+    ("post", "/api/v1/imports"),
+    ("get", "/api/v1/imports/{import_id}"),
+    ("get", "/api/v1/products/export"),
 ]
 
 
@@ -99,6 +109,12 @@ def test_the_spec_shapes_are_documented(document: dict[str, Any]) -> None:
         assert field in upsert, field
     assert set(schemas["StockLevelSet"]["properties"]) == {"sku", "warehouse_id", "quantity"}
     assert set(schemas["UpsertResult"]["properties"]) == {"created", "updated"}
+    assert {"sku", "warehouse_id", "delta"} <= set(schemas["StockChange"]["properties"])
+    assert set(schemas["StockAdjustResult"]["properties"]) == {"updated", "levels"}
+    assert set(schemas["InUseRead"]["properties"]) == {"detail", "type", "feeds"}
+    for path in ("/api/v1/warehouses/{warehouse_id}", "/api/v1/price-types/{price_type_id}"):
+        conflict = document["paths"][path]["delete"]["responses"]["409"]
+        assert conflict["content"]["application/json"]["schema"]["$ref"].endswith("/InUseRead")
 
 
 def test_the_docs_pages_answer(client: TestClient) -> None:
@@ -107,3 +123,21 @@ def test_the_docs_pages_answer(client: TestClient) -> None:
     assert "text/html" in docs.headers["content-type"]
     assert "/api/v1/openapi.json" in docs.text
     assert client.get("/api/v1/redoc").status_code == 200
+
+
+def test_the_import_shapes_are_documented(document: dict[str, Any]) -> None:
+    schemas = document["components"]["schemas"]
+    job = schemas["ImportRead"]["properties"]
+    for field in ("id", "status", "rows_total", "rows_done", "created", "updated"):
+        assert field in job, field
+    for field in ("unchanged", "skipped", "errors", "mapping"):
+        assert field in job, field
+    assert {"row", "column", "message"} <= set(schemas["ImportRowError"]["properties"])
+    upload = document["paths"]["/api/v1/imports"]["post"]["requestBody"]["content"]
+    [form] = upload.values()
+    fields = form["schema"]
+    if "$ref" in fields:
+        fields = schemas[fields["$ref"].rsplit("/", 1)[-1]]
+    for name in ("file", "mapping", "mode", "dry_run", "on_error", "sheet", "header_row"):
+        assert name in fields["properties"], name
+    assert {"separator", "encoding"} <= set(fields["properties"])

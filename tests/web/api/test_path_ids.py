@@ -17,7 +17,10 @@ from tests.web.conftest import ApiAccount
 
 PARAMETER = re.compile(r"\{(\w+)\}")
 # A valid body where a route takes one, so only the id can be wrong.
-BODIES = {("PATCH", "/api/v1/warehouses/{warehouse_id}"): {"name": "Renamed"}}
+BODIES = {
+    ("PATCH", "/api/v1/warehouses/{warehouse_id}"): {"name": "Renamed"},
+    ("PATCH", "/api/v1/custom-fields/{field_id}"): {"label": "Renamed"},
+}
 
 
 def _routes_with_ids(client: TestClient) -> list[tuple[str, str, str]]:

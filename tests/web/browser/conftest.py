@@ -163,7 +163,7 @@ def sign_in(page: Any, email: str, password: str) -> None:
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/products")
+    page.wait_for_url("**/overview")
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:

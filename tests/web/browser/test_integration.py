@@ -108,13 +108,15 @@ def test_create_a_csv_file_with_the_three_column_types(page: Any, live_server: L
     expect(page.get_by_role("status")).to_contain_text("ozon_stock.csv")
     row = page.locator("tr", has=page.get_by_test_id("file-name"))
     expect(row.get_by_test_id("file-name")).to_have_text("ozon_stock.csv")
-    expect(row.get_by_test_id("file-status")).to_have_text("Enabled")
+    # Not green while the integration is off: stores cannot download it yet.
+    expect(row.get_by_test_id("file-status")).to_have_text("Off")
     expect(row).to_contain_text("CSV")
 
     # The article's last step: tick Integration enabled and save the window.
     page.get_by_label("Integration enabled").check()
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_role("status")).to_contain_text("Integration enabled")
+    expect(row.get_by_test_id("file-status")).to_have_text("Enabled")
     row.get_by_role("button", name="Copy link").click()
     expect(row.get_by_role("button", name="Copied ✓")).to_be_visible()
     copied = page.evaluate("navigator.clipboard.readText()")

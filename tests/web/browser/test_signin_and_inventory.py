@@ -27,7 +27,7 @@ def test_sign_in_shows_the_account_and_its_plan(page: Any, live_server: LiveServ
 
     page.get_by_label("Password").fill(merchant.password)
     page.get_by_role("button", name="Sign in").click()
-    expect(page).to_have_url(f"{live_server.url}/products")
+    expect(page).to_have_url(f"{live_server.url}/overview")
     expect(page.get_by_test_id("account-name")).to_have_text("Atelier Nord")
     expect(page.get_by_test_id("account-plan")).to_have_text("Startup plan")
     nav = page.get_by_role("navigation", name="Main")
@@ -43,6 +43,7 @@ def test_sign_in_shows_the_account_and_its_plan(page: Any, live_server: LiveServ
 def test_products_search_and_product_page(page: Any, live_server: LiveServer) -> None:
     merchant = new_merchant(live_server.runtime, products=30, image_base=live_server.images)
     sign_in(page, merchant.email, merchant.password)
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Products").click()
     table = page.locator("table.products-table")
     expect(table.locator("tbody tr")).to_have_count(25)
     expect(table.locator("thead")).to_contain_text("Main warehouse")

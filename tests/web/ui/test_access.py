@@ -17,7 +17,7 @@ from shelfcast.feeds import service as feeds
 from shelfcast.web.runtime import Runtime
 from shelfcast.web.ui import routes as ui_routes
 from shelfcast.web.ui.rendering import PageRoute
-from tests.web.merchants import Merchant, add_feed, new_merchant
+from tests.web.merchants import Merchant, add_feed, add_import, new_merchant
 from tests.web.ui.conftest import browser_for, signed_in, token_of
 
 PARAM = re.compile(r"{(\w+)}")
@@ -47,6 +47,9 @@ def fill(path: str, merchant: Merchant) -> str:
         "product_id": merchant.product_ids[0],
         "warehouse_id": merchant.warehouse_ids[0],
         "feed_id": merchant.feed_ids[0],
+        "price_type_id": merchant.price_type_ids["Wholesale"],
+        "field_id": merchant.custom_field_ids["color"],
+        "import_id": merchant.import_ids[0] if merchant.import_ids else 0,
     }
     for name in PARAM.findall(path):
         assert name in ids, f"no id of another account to try for {{{name}}} in {path}"
@@ -58,6 +61,7 @@ def fill(path: str, merchant: Merchant) -> str:
 def owner(runtime: Runtime) -> Merchant:
     merchant = new_merchant(runtime, name="Owner", products=2)
     add_feed(runtime, merchant)
+    add_import(runtime, merchant)
     return merchant
 
 
@@ -70,6 +74,8 @@ def test_the_ui_has_the_pages_of_the_issue(client: TestClient) -> None:
     gets = page_routes(client.app, "GET")  # type: ignore[arg-type]
     for path in (
         "/login",
+        "/overview",
+        "/settings/integrations/custom/builds",
         "/products",
         "/products/{product_id}",
         "/warehouses",
@@ -78,8 +84,33 @@ def test_the_ui_has_the_pages_of_the_issue(client: TestClient) -> None:
         "/settings/integrations/custom",
         "/settings/integrations/custom/files/new",
         "/settings/integrations/custom/files/{feed_id}",
+        "/products/new",
+        "/products/{product_id}/edit",
+        "/products/{product_id}/stock/{warehouse_id}",
+        "/settings/price-types",
+        "/settings/custom-fields",
+        "/imports",
+        "/imports/new",
+        "/imports/{import_id}",
     ):
         assert path in gets
+    posts = page_routes(client.app, "POST")  # type: ignore[arg-type]
+    for path in (
+        "/products/new",
+        "/products/{product_id}/edit",
+        "/products/{product_id}/delete",
+        "/products/{product_id}/stock/{warehouse_id}",
+        "/products/{product_id}/adjust",
+        "/products/stock",
+        "/warehouses/{warehouse_id}/delete",
+        "/settings/price-types",
+        "/settings/price-types/{price_type_id}",
+        "/settings/price-types/{price_type_id}/delete",
+        "/settings/custom-fields",
+        "/settings/custom-fields/{field_id}",
+        "/settings/custom-fields/{field_id}/delete",
+    ):
+        assert path in posts
 
 
 def test_pages_need_a_signed_in_user(client: TestClient, owner: Merchant) -> None:

@@ -198,7 +198,7 @@ def test_the_integration_switch_and_a_plan_limit_at_save(
     assert "allows up to 10 feed files and this account has 10" in response.text
     assert 'value="Ozon"' in response.text  # the form is kept
     window = browser.post("/settings/integrations/custom", data={"csrf_token": token})
-    assert "every link of this account answers 404" in window.text
+    assert "stores cannot download any of your files" in window.text
 
 
 def test_form_errors_are_placed_by_location() -> None:

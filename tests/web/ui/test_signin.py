@@ -63,7 +63,7 @@ def test_sign_in_only_returns_to_pages_of_this_site(
 ) -> None:
     merchant = new_merchant(runtime, products=0)
     response = login(browser_for(client.app), merchant.email, merchant.password, next=target)  # type: ignore[arg-type]
-    assert response.headers["location"] == "/products"  # type: ignore[attr-defined]
+    assert response.headers["location"] == "/overview"  # type: ignore[attr-defined]
 
 
 def test_wrong_passwords_are_limited_per_email_and_address(

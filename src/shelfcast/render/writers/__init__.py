@@ -33,6 +33,21 @@ class FeedWriter(Protocol):
         """The HTTP ``Content-Type`` to serve the file with."""
         ...
 
+    @property
+    def max_rows(self) -> int | None:
+        """The most rows a file holds, the header row and the rows above it included."""
+        ...
+
+    @property
+    def max_columns(self) -> int | None:
+        """The most columns a file holds (None: no limit)."""
+        ...
+
+    @property
+    def max_text_length(self) -> int | None:
+        """The longest text one cell holds, in the format's own units (None: no limit)."""
+        ...
+
     def write(self, spec: FeedSpec, cells: Iterable[Sequence[str | Decimal]], out: BinaryIO) -> int:
         """Write the header and every cell row to ``out``; return the number of data rows."""
         ...

@@ -16,6 +16,7 @@ from shelfcast.render.spec import CellFormat, FeedSpec
 from shelfcast.render.writers._common import wrong_width
 from shelfcast.render.writers._excel import (
     TEXT_FAST_LIMIT,
+    TEXT_LIMIT,
     SheetLimits,
     check_layout,
     check_text,
@@ -63,6 +64,9 @@ class XlsxWriter:
 
     extension = "xlsx"
     media_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    max_rows: int | None = LIMITS.max_rows
+    max_columns: int | None = LIMITS.max_columns
+    max_text_length: int | None = TEXT_LIMIT  # UTF-16 code units, as Excel counts
 
     def write(self, spec: FeedSpec, cells: Iterable[Sequence[str | Decimal]], out: BinaryIO) -> int:
         """Write the workbook to ``out`` and return the number of data rows.

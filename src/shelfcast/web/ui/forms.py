@@ -11,8 +11,15 @@ from pydantic import ValidationError
 from starlette.datastructures import FormData
 
 from shelfcast.errors import FieldError
-from shelfcast.feeds.schemas import FeedRead
-from shelfcast.render.spec import ColumnSource, CsvSeparator, FileType
+from shelfcast.feeds.schemas import ColumnRead, FeedRead, PresetRead, SampleProposal
+from shelfcast.render.spec import (
+    ColumnSource,
+    CsvEncoding,
+    CsvSeparator,
+    DecimalSeparator,
+    FileType,
+    LineBreaks,
+)
 
 # Every control of the form, by the name the feed schemas give it.
 LABELS = {
@@ -26,12 +33,23 @@ LABELS = {
     "header_row": "Header row number",
     "include_zero_stock": "Upload products with zero stock",
     "enabled": "File upload enabled",
+    "encoding": "Encoding",
+    "decimal_separator": "Decimal mark",
+    "line_breaks": "Line breaks in values",
+    "formula_protection": "Protect against spreadsheet formulas",
+    "stock_buffer": "Stock buffer",
+    "stock_max": "Maximum quantity",
+    "round_quantities_down": "Round quantities down",
+    "negative_stock_as_zero": "Count negative stock as 0",
+    "availability_labels": "Availability labels",
     "columns": "Field mapping",
     "header": "Column header",
     "source": "Type",
     "field": "Product field",
     "price_type_id": "Price",
     "value": "Custom value",
+    "preset": "Marketplace preset",
+    "publish_guard_percent": "Hold a build that drops by more than",
 }
 SOURCE_SETTING = {
     ColumnSource.PRODUCT_FIELD: "field",
@@ -66,6 +84,9 @@ class FeedFormState:
     include_zero_stock: bool = False
     enabled: bool = True
     columns: list[ColumnState] = field(default_factory=list)
+    options: OptionsState = field(default_factory=lambda: OptionsState())
+    preset: str = ""
+    publish_guard_percent: str = "50"
 
     @classmethod
     def from_form(cls, form: FormData) -> FeedFormState:
@@ -97,6 +118,20 @@ class FeedFormState:
             header_row=text("header_row"),
             include_zero_stock=text("include_zero_stock") == "on",
             enabled=text("enabled") == "on",
+            options=OptionsState(
+                encoding=text("encoding", CsvEncoding.UTF_8.value),
+                decimal_separator=text("decimal_separator", DecimalSeparator.POINT.value),
+                line_breaks=text("line_breaks", LineBreaks.KEEP.value),
+                formula_protection=text("formula_protection") == "on",
+                stock_buffer=text("stock_buffer"),
+                stock_max=text("stock_max"),
+                round_quantities_down=text("round_quantities_down") == "on",
+                negative_stock_as_zero=text("negative_stock_as_zero") == "on",
+                in_stock=text("in_stock", "in stock"),
+                out_of_stock=text("out_of_stock", "out of stock"),
+            ),
+            preset=text("preset"),
+            publish_guard_percent=text("publish_guard_percent", "50"),
             columns=[
                 ColumnState(
                     header=at(headers, i),
@@ -122,16 +157,39 @@ class FeedFormState:
             header_row=str(feed.header_row),
             include_zero_stock=feed.include_zero_stock,
             enabled=feed.enabled,
-            columns=[
-                ColumnState(
-                    header=c.header,
-                    source=c.source.value,
-                    field=c.field or "",
-                    price_type_id=str(c.price_type_id) if c.price_type_id is not None else "",
-                    value=c.value or "",
-                )
-                for c in feed.columns
-            ],
+            options=OptionsState(
+                encoding=feed.encoding.value,
+                decimal_separator=feed.decimal_separator.value,
+                line_breaks=feed.line_breaks.value,
+                formula_protection=feed.formula_protection,
+                stock_buffer=feed.stock_buffer or "",
+                stock_max=feed.stock_max or "",
+                round_quantities_down=feed.round_quantities_down,
+                negative_stock_as_zero=feed.negative_stock_as_zero,
+                in_stock=feed.availability_labels.in_stock,
+                out_of_stock=feed.availability_labels.out_of_stock,
+            ),
+            preset=feed.preset or "",
+            publish_guard_percent=str(feed.publish_guard_percent),
+            columns=[_column_state(c) for c in feed.columns],
+        )
+
+    @classmethod
+    def from_preset(cls, preset: PresetRead | SampleProposal) -> FeedFormState:
+        """The form filled in from a marketplace preset (or a sample file's proposal)."""
+        return cls(
+            store_name=preset.store_name,
+            store_url=preset.store_url,
+            warehouse_ids=[str(i) for i in preset.warehouse_ids],
+            file_type=preset.file_type.value,
+            csv_separator=(preset.csv_separator or CsvSeparator.COMMA).value,
+            file_name=preset.file_name,
+            sheet_name=preset.sheet_name or "Sheet1",
+            header_row=str(preset.header_row),
+            include_zero_stock=preset.include_zero_stock,
+            enabled=preset.enabled,
+            preset=(preset.preset or "") if isinstance(preset, PresetRead) else "",
+            columns=[_column_state(c) for c in preset.columns],
         )
 
     @property
@@ -151,12 +209,56 @@ class FeedFormState:
             "include_zero_stock": self.include_zero_stock,
             "enabled": self.enabled,
             "columns": [_column_payload(c) for c in self.columns],
+            **self.options.payload(),
+            "preset": self.preset or None,
+            "publish_guard_percent": self.publish_guard_percent.strip(),
         }
         if self.is_csv:
             body["csv_separator"] = self.csv_separator
         else:
             body["sheet_name"] = self.sheet_name
         return body
+
+
+@dataclass
+class OptionsState:
+    """The file format and stock options as typed (stored for Excel files too,
+    where the CSV ones do nothing: switching the type back keeps them)."""
+
+    encoding: str = CsvEncoding.UTF_8.value
+    decimal_separator: str = DecimalSeparator.POINT.value
+    line_breaks: str = LineBreaks.KEEP.value
+    formula_protection: bool = False
+    stock_buffer: str = ""
+    stock_max: str = ""
+    round_quantities_down: bool = False
+    negative_stock_as_zero: bool = False
+    in_stock: str = "in stock"
+    out_of_stock: str = "out of stock"
+
+    def payload(self) -> dict[str, Any]:
+        return {
+            "encoding": self.encoding,
+            "decimal_separator": self.decimal_separator,
+            "line_breaks": self.line_breaks,
+            "formula_protection": self.formula_protection,
+            # An empty box is no buffer (or cap); a decimal comma is read as a point.
+            "stock_buffer": self.stock_buffer.strip().replace(",", ".") or None,
+            "stock_max": self.stock_max.strip().replace(",", ".") or None,
+            "round_quantities_down": self.round_quantities_down,
+            "negative_stock_as_zero": self.negative_stock_as_zero,
+            "availability_labels": {"in_stock": self.in_stock, "out_of_stock": self.out_of_stock},
+        }
+
+
+def _column_state(column: ColumnRead) -> ColumnState:
+    return ColumnState(
+        header=column.header,
+        source=column.source.value,
+        field=column.field or "",
+        price_type_id=str(column.price_type_id) if column.price_type_id is not None else "",
+        value=column.value or "",
+    )
 
 
 def _column_payload(column: ColumnState) -> dict[str, Any]:
@@ -203,6 +305,21 @@ class FormErrors:
 
     def all(self) -> list[str]:
         return [m for messages in self.messages.values() for m in messages]
+
+    def all_naming_columns(self, columns: Sequence[ColumnState]) -> list[str]:
+        """Every message, those of a column row led by the column they concern
+        (``Column 3 “Price”: ...``): the preview lists them away from the rows."""
+        found: list[str] = []
+        for key, messages in self.messages.items():
+            name, _, index_text = key.partition(".")
+            if name == "columns" and index_text.isdigit():
+                index = int(index_text)
+                header = columns[index].header.strip() if index < len(columns) else ""
+                lead = f"Column {index + 1} “{header}”" if header else f"Column {index + 1}"
+                found.extend(f"{lead}: {m[:1].lower()}{m[1:]}" for m in messages)
+            else:
+                found.extend(messages)
+        return found
 
     @classmethod
     def of_validation(cls, error: ValidationError) -> FormErrors:
@@ -253,6 +370,10 @@ def _pydantic_message(item: Any) -> str:
         return "must be a whole number"
     if kind == "greater_than_equal":
         return f"must be {ctx.get('ge')} or more"
+    if kind in ("decimal_parsing", "decimal_type"):
+        return "must be a number, e.g. 2 or 0.5"
+    if kind == "decimal_max_places":
+        return "may have at most 4 decimal places"
     if kind == "less_than_equal":
         return f"must be at most {ctx.get('le')}"
     if kind == "string_too_long":

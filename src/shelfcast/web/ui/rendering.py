@@ -15,12 +15,16 @@ from fastapi.routing import APIRoute
 from starlette.requests import ClientDisconnect
 
 from shelfcast.errors import NotFound, PlanLimit
+from shelfcast.feeds.schemas import MAX_COLUMNS
 from shelfcast.web.i18n import gettext as _
+from shelfcast.web.ui.form_limits import MAX_FORM_FIELDS, FormTooLarge
 from shelfcast.web.ui.security import CsrfError
 from shelfcast.web.ui.session import LoginRequired, SignedIn, pop_flashes
 from shelfcast.web.ui.state import ui_state
 
 log = logging.getLogger(__name__)
+# Where a signed-in merchant lands: the overview of their files.
+HOME = "/overview"
 
 # Pages load nothing from elsewhere except product images (the merchant's own URLs).
 CONTENT_SECURITY_POLICY = (
@@ -74,10 +78,10 @@ def redirect(url: str, request: Request | None = None) -> Response:
 def safe_next(target: str | None) -> str:
     """A local path to go back to after signing in (never another site)."""
     if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
-        return "/products"
+        return HOME
     parts = urlsplit(target)
     if parts.scheme or parts.netloc:
-        return "/products"
+        return HOME
     return target
 
 
@@ -128,7 +132,20 @@ class PageRoute(APIRoute):
             except (NotFound, RequestValidationError):
                 return not_found_page(request)
             except PlanLimit as error:
-                return error_page(request, 403, _("Not included in your plan"), str(error))
+                return error_page(request, 403, _("Not included in your plan"), _(str(error)))
+            except FormTooLarge:
+                return error_page(
+                    request,
+                    413,
+                    _("This form is too large"),
+                    _(
+                        "A form may hold at most %(fields)s fields (a file of %(columns)s "
+                        "columns fits). Nothing was saved: go back, remove columns or "
+                        "warehouses and save again.",
+                        fields=f"{MAX_FORM_FIELDS:,}",
+                        columns=f"{MAX_COLUMNS:,}",
+                    ),
+                )
             except ClientDisconnect:  # gone before its form was read: nobody to answer
                 return Response(status_code=400)
 

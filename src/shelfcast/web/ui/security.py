@@ -25,6 +25,8 @@ from collections.abc import Callable
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from starlette.requests import Request
 
+from shelfcast.web.ui.form_limits import read_form
+
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
 CSRF_SESSION_KEY = "csrf"
@@ -52,7 +54,7 @@ class CsrfTokens:
             return
         sent = request.headers.get(CSRF_HEADER)
         if not sent:
-            form = await request.form()
+            form = await read_form(request)
             value = form.get(CSRF_FIELD)
             sent = value if isinstance(value, str) else None
         expected = request.session.get(CSRF_SESSION_KEY)

@@ -1,7 +1,7 @@
 """the web UI's language: per user (chosen in the menu) and per account (the default)
 
 Revision ID: 0011
-Revises: 0003
+Revises: 0009
 Create Date: 2026-11-30 01:00:00.000000
 """
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0011"
-down_revision = "0003"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 

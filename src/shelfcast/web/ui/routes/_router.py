@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from starlette.datastructures import FormData
 
+from shelfcast.web.ui.form_limits import read_form
 from shelfcast.web.ui.rendering import PageRoute
 from shelfcast.web.ui.state import ui_state
 
@@ -24,7 +25,7 @@ def page_router() -> APIRouter:
 
 async def form_data(request: Request) -> FormData:
     """The posted form, read before the (synchronous) page function runs in a thread."""
-    return await request.form()
+    return await read_form(request)
 
 
 FormDep = Annotated[FormData, Depends(form_data)]

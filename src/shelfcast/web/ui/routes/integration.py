@@ -4,6 +4,8 @@ preview, and the file's link (the help article's steps, in its order)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from fastapi import Request, Response
@@ -14,14 +16,30 @@ from shelfcast.accounts.models import Plan
 from shelfcast.catalog import service as catalog
 from shelfcast.errors import InvalidInput, PlanLimit
 from shelfcast.feeds import service as feeds
+from shelfcast.feeds import starting
 from shelfcast.feeds.fields import PRODUCT_FIELD_LABELS
+from shelfcast.feeds.link_changes import DEFAULT_GRACE_DAYS, GRACE_DAYS
+from shelfcast.feeds.presets import PRESETS
 from shelfcast.feeds.schemas import FeedCreate, FeedRead, FeedUpdate, check_sheet_name
+from shelfcast.feeds.validation import validate_plan
+from shelfcast.publish import health
 from shelfcast.publish import status as publish_status
+from shelfcast.publish.reachability import Reach, link_reach
 from shelfcast.render.spec import ColumnSource, CsvSeparator, FileType
 from shelfcast.web.deps import IdPath, SessionDep, SettingsDep
+from shelfcast.web.deps import get_runtime as runtime_of
+from shelfcast.web.ui.form_limits import MAX_FORM_FIELDS
 from shelfcast.web.ui.forms import FORM, ColumnState, FeedFormState, FormErrors
 from shelfcast.web.ui.rendering import page, redirect
 from shelfcast.web.ui.routes._router import FormDep, page_router
+from shelfcast.web.ui.routes.overview import window_extras
+from shelfcast.web.ui.save_checks import (
+    SaveCheck,
+    confirmed,
+    grace,
+    link_changed_message,
+    save_check,
+)
 from shelfcast.web.ui.session import (
     ReadSessionDep,
     SignedIn,
@@ -33,6 +51,8 @@ from shelfcast.web.ui.session import (
 router = page_router()
 WINDOW = "/settings/integrations/custom"
 PREVIEW_ROWS = 20
+# The live form checks this many rows on each change; the health page checks them all.
+VALIDATION_ROWS = 5_000
 
 FILE_TYPES = [
     (FileType.CSV, "CSV"),
@@ -78,11 +98,6 @@ def integrations(request: Request, signed: SignedInDep, session: SessionDep) -> 
     )
 
 
-def _reads(session: Session, signed: SignedIn, base_url: str) -> list[FeedRead]:
-    found = feeds.list_feeds(session, signed.account_id)
-    return publish_status.with_builds(session, feeds.feed_reads(session, found, base_url))
-
-
 def _limit_message(session: Session, signed: SignedIn) -> str | None:
     try:
         feeds.ensure_plan_allows_another_file(session, signed.account_id, signed.plan)
@@ -100,7 +115,8 @@ def integration_window(
     highlight: int | None = None,
 ) -> Response:
     integration = feeds.get_integration(session, signed.account_id)
-    reads = _reads(session, signed, settings.base_url)
+    found = feeds.list_feeds(session, signed.account_id)
+    reads = publish_status.with_builds(session, feeds.feed_reads(session, found, settings.base_url))
     return page(
         request,
         "integration.html",
@@ -108,10 +124,13 @@ def integration_window(
             "nav": "settings",
             "enabled": integration.enabled,
             "files": reads,
+            "listening": health.listening_of(session, [r.id for r in reads]),
+            "old_links": feeds.links_in_grace(session, found, settings.base_url),
             "highlight": highlight,
             "limit": signed.plan.feed_file_limit,
             "limit_message": _limit_message(session, signed),
             "hobby": signed.plan is Plan.HOBBY,
+            **window_extras(session, signed, reads, settings.base_url),
         },
         signed=signed,
     )
@@ -126,7 +145,12 @@ def save_integration(
     if enabled:
         flash(request, "success", "Integration enabled: every enabled file is served at its link.")
     else:
-        flash(request, "info", "Integration disabled: every link of this account answers 404.")
+        flash(
+            request,
+            "info",
+            "Integration disabled: stores cannot download any of your files until you "
+            "enable it again.",
+        )
     return redirect(WINDOW)
 
 
@@ -141,27 +165,55 @@ def _form_page(
     *,
     errors: FormErrors | None = None,
     feed: FeedRead | None = None,
+    check: SaveCheck | None = None,
     status_code: int = 200,
 ) -> Response:
     price_types = catalog.list_price_types(session, signed.account_id)
     custom_fields = catalog.list_custom_fields(session, signed.account_id)
+    warehouses = catalog.list_warehouses(session, signed.account_id)
     context: dict[str, Any] = {
         "nav": "settings",
         "state": state,
         "errors": errors or FormErrors(),
         "feed": feed,
         "action": f"{WINDOW}/files/{feed.id}" if feed else f"{WINDOW}/files/new",
-        "warehouses": catalog.list_warehouses(session, signed.account_id),
+        "warehouses": warehouses,
         "file_types": FILE_TYPES,
         "separators": SEPARATORS,
         "sources": SOURCES,
         "system_fields": [(f.value, label) for f, label in PRODUCT_FIELD_LABELS.items()],
         "custom_fields": [(f"custom.{f.key}", f.label) for f in custom_fields],
+        "warehouse_fields": [(f"quantity.{w.id}", f"Quantity in {w.name}") for w in warehouses],
         "price_types": [(str(p.id), f"{p.name} ({p.currency})") for p in price_types],
         "blank_column": ColumnState(),
         "no_errors": FormErrors(),
+        "check": check or SaveCheck(),
+        "grace_days": GRACE_DAYS,
+        "default_grace_days": DEFAULT_GRACE_DAYS,
+        "max_form_fields": MAX_FORM_FIELDS,
+        "unreachable": feed is not None and link_reach(feed.url) is not Reach.PUBLIC,
+        "integration_on": feeds.get_integration(session, signed.account_id).enabled,
+        "presets": [(p.key, p.marketplace) for p in PRESETS.values()],
+        "old_links": _old_links(session, signed, feed, runtime_of(request).settings.base_url),
     }
     return page(request, "feed_form.html", context, signed=signed, status_code=status_code)
+
+
+@dataclass(frozen=True)
+class OldLink:
+    url: str
+    expires_at: datetime
+
+
+def _old_links(
+    session: Session, signed: SignedIn, feed: FeedRead | None, base_url: str
+) -> list[OldLink]:
+    """The old links of a file still in their grace period: the window shows both."""
+    if feed is None:
+        return []
+    stored = feeds.get_feed(session, signed.account_id, feed.id)
+    links = feeds.links_in_grace(session, [stored], base_url).get(feed.id, [])
+    return [OldLink(url, until) for url, until in links]
 
 
 def _column_action(state: FeedFormState, action: str) -> bool:
@@ -191,16 +243,39 @@ def _feed_read(session: Session, signed: SignedIn, feed_id: int, base_url: str) 
     return publish_status.with_builds(session, feeds.feed_reads(session, [feed], base_url))[0]
 
 
+feed_read = _feed_read  # for routes/feed_links.py
+
+
 @router.get(f"{WINDOW}/files/new")
-def new_file(request: Request, signed: SignedInDep, session: SessionDep) -> Response:
+def new_file(
+    request: Request, signed: SignedInDep, session: SessionDep, preset: str = ""
+) -> Response:
+    """A new file's form: blank, or filled in from a marketplace preset (``?preset=``)."""
     message = _limit_message(session, signed)
     if message is not None:
         return _plan_limit_page(request, signed, message)
-    warehouses = catalog.list_warehouses(session, signed.account_id)
-    state = FeedFormState(
-        warehouse_ids=[str(w.id) for w in warehouses],
-        columns=[ColumnState(**vars(c)) for c in STARTER_COLUMNS],
-    )
+    chosen = starting.preset_read(session, signed.account_id, preset) if preset else None
+    if chosen is not None:
+        state = FeedFormState.from_preset(chosen)
+    else:
+        warehouses = catalog.list_warehouses(session, signed.account_id)
+        state = FeedFormState(
+            warehouse_ids=[str(w.id) for w in warehouses],
+            columns=[ColumnState(**vars(c)) for c in STARTER_COLUMNS],
+        )
+    return _form_page(request, signed, session, state)
+
+
+def limit_page(request: Request, signed: SignedIn, session: Session) -> Response | None:
+    """The plan-limit page when the plan allows no more files, else None."""
+    message = _limit_message(session, signed)
+    return _plan_limit_page(request, signed, message) if message is not None else None
+
+
+# The file form, for the other ways a new file starts (routes/feed_start.py).
+def form_page(
+    request: Request, signed: SignedIn, session: Session, state: FeedFormState
+) -> Response:
     return _form_page(request, signed, session, state)
 
 
@@ -223,6 +298,9 @@ def create_file(
         return _form_page(request, signed, session, state)
     try:
         data = FeedCreate.model_validate(state.payload())
+        check = save_check(session, signed.account_id, data)
+        if check and not confirmed(check, form):
+            return _form_page(request, signed, session, state, check=check)
         created = feeds.create_feed(session, signed.account_id, data)
     except ValidationError as error:
         return _form_page(
@@ -281,13 +359,15 @@ def preview(
     context: dict[str, Any] = {"state": state, "rows_shown": PREVIEW_ROWS}
     try:
         data = FeedCreate.model_validate(body)
-        context["preview"] = feeds.preview_unsaved(session, signed.account_id, data, PREVIEW_ROWS)
+        plan = feeds.plan_unsaved(session, signed.account_id, data)
+        context["preview"] = feeds.preview_of(session, plan, PREVIEW_ROWS)
+        context["validation"] = validate_plan(session, plan, data.preset, VALIDATION_ROWS)
         context["header_row"] = data.header_row
         context["sources"] = [c.source.value for c in data.columns]
     except ValidationError as error:
-        context["problems"] = FormErrors.of_validation(error).all()
+        context["problems"] = FormErrors.of_validation(error).all_naming_columns(state.columns)
     except InvalidInput as error:
-        context["problems"] = FormErrors.of_fields(error.errors).all()
+        context["problems"] = FormErrors.of_fields(error.errors).all_naming_columns(state.columns)
     return page(request, "_preview.html", context, signed=signed, fragment=True)
 
 
@@ -306,7 +386,10 @@ def update_file(
         return _form_page(request, signed, session, state, feed=read)
     try:
         data = FeedUpdate.model_validate(state.payload())
-        feeds.update_feed(session, signed.account_id, feed_id, data)
+        check = save_check(session, signed.account_id, data, read)
+        if check and not confirmed(check, form):
+            return _form_page(request, signed, session, state, feed=read, check=check)
+        feeds.update_feed(session, signed.account_id, feed_id, data, old_name_grace=grace(form))
     except ValidationError as error:
         return _form_page(
             request,
@@ -328,41 +411,11 @@ def update_file(
             feed=read,
             status_code=400,
         )
-    status = "enabled" if data.enabled else "disabled: its link answers 404"
+    status = "enabled" if data.enabled else "disabled: stores cannot download it"
     flash(request, "success", f"File “{file_label(read)}” saved; upload {status}.")
+    if check.link is not None:
+        flash(request, "info", link_changed_message(check.link, grace(form)))
     return redirect(f"{WINDOW}?highlight={feed_id}")
-
-
-@router.get(f"{WINDOW}/files/{{feed_id}}/link")
-def confirm_new_link(
-    request: Request,
-    feed_id: IdPath,
-    signed: SignedInDep,
-    session: SessionDep,
-    settings: SettingsDep,
-) -> Response:
-    """The confirmation before a new link (the file form opens it as a dialog)."""
-    read = _feed_read(session, signed, feed_id, settings.base_url)
-    return page(request, "confirm_link.html", {"nav": "settings", "feed": read}, signed=signed)
-
-
-@router.post(f"{WINDOW}/files/{{feed_id}}/link")
-def new_link(
-    request: Request,
-    feed_id: IdPath,
-    signed: SignedInDep,
-    session: SessionDep,
-    settings: SettingsDep,
-) -> Response:
-    feeds.rotate_link(session, signed.account_id, feed_id)
-    read = _feed_read(session, signed, feed_id, settings.base_url)
-    flash(
-        request,
-        "success",
-        f"New link issued; the old one no longer works. Paste the new link into your "
-        f"{read.store_name} account.",
-    )
-    return redirect(f"{WINDOW}/files/{feed_id}")
 
 
 @router.post(f"{WINDOW}/files/{{feed_id}}/delete")

@@ -1,24 +1,24 @@
-"""The inventory pages: products (list and detail) and warehouses (list, create, rename).
-
-Read-mostly: they let the merchant see what the feeds will contain. Writes to
-the catalog itself go through the API or a file import.
+"""The inventory pages: products (list and detail) and warehouses (list, create,
+rename, delete). Products are edited in ``product_edit``, stock in ``stock``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from urllib.parse import urlencode
 
 from fastapi import Request, Response
+from sqlalchemy.orm import Session
 
 from shelfcast.catalog import service as catalog
 from shelfcast.catalog.schemas import ProductRead, WarehouseCreate, WarehouseUpdate
-from shelfcast.errors import Conflict, InvalidInput
+from shelfcast.errors import Conflict, FeedRef, InUseByFeeds, InvalidInput
 from shelfcast.web.deps import MAX_ID, IdPath, SessionDep
 from shelfcast.web.ui.rendering import page, redirect
 from shelfcast.web.ui.routes._router import FormDep, page_router
-from shelfcast.web.ui.session import SignedInDep, flash
+from shelfcast.web.ui.session import SignedIn, SignedInDep, flash
 
 router = page_router()
 PAGE_SIZE = 25
@@ -74,8 +74,10 @@ def products(
     category: str = "",
     after: str = "",
     trail: str = "",
+    stock: str = "",
 ) -> Response:
     query = q.strip()[:MAX_QUERY]
+    out = stock == "out"  # the overview's "out of stock" link
     category_id = _int_or_none(category)
     cursor = _int_or_none(after)
     steps = [n for part in trail.split(",") if (n := _int_or_none(part)) is not None][-MAX_TRAIL:]
@@ -86,10 +88,12 @@ def products(
         category_id=category_id,
         after=cursor,
         limit=PAGE_SIZE,
+        only_out_of_stock=out,
     )
 
     def link(**changes: object) -> str:
-        params = {"q": query, "category": category_id or "", **changes}
+        params: dict[str, object] = {"q": query, "category": category_id or ""}
+        params |= {"stock": "out" if out else "", **changes}
         return "/products?" + urlencode({k: v for k, v in params.items() if v not in ("", None)})
 
     next_link = (
@@ -108,6 +112,7 @@ def products(
             "nav": "products",
             "q": query,
             "category_id": category_id,
+            "out_of_stock": out,
             "categories": catalog.list_categories(session, signed.account_id),
             "warehouses": catalog.list_warehouses(session, signed.account_id),
             "rows": _rows(found.products),
@@ -115,6 +120,7 @@ def products(
             "next_link": next_link,
             "previous_link": previous_link,
             "page_size": PAGE_SIZE,
+            "this_link": link(after=cursor or "", trail=",".join(map(str, steps))),
         },
         signed=signed,
     )
@@ -125,6 +131,20 @@ def product(
     request: Request, product_id: IdPath, signed: SignedInDep, session: SessionDep
 ) -> Response:
     found = catalog.get_product(session, signed.account_id, product_id)
+    return product_page(request, found, signed, session)
+
+
+def product_page(
+    request: Request,
+    found: ProductRead,
+    signed: SignedIn,
+    session: Session,
+    *,
+    adjust_errors: dict[str, str] | None = None,
+    adjust_typed: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> Response:
+    """The product with its stock, prices, fields, the +/− form and the stock history."""
     warehouses = catalog.list_warehouses(session, signed.account_id)
     currencies = {p.name: p.currency for p in catalog.list_price_types(session, signed.account_id)}
     labels = {f.key: f.label for f in catalog.list_custom_fields(session, signed.account_id)}
@@ -135,20 +155,26 @@ def product(
             "nav": "products",
             "row": _rows([found])[0],
             "warehouses": warehouses,
+            "warehouse_names": {w.id: w.name for w in warehouses},
             "currencies": currencies,
             "custom_labels": labels,
+            "history": catalog.list_adjustments(session, signed.account_id, found.id),
+            "adjust_errors": adjust_errors or {},
+            "adjust_typed": adjust_typed or {},
         },
         signed=signed,
+        status_code=status_code,
     )
 
 
 def _warehouses_page(
     request: Request,
-    signed: SignedInDep,
-    session: SessionDep,
+    signed: SignedIn,
+    session: Session,
     *,
     errors: dict[str, str] | None = None,
     typed: dict[str, str] | None = None,
+    in_use: dict[str, Sequence[FeedRef]] | None = None,
     status_code: int = 200,
 ) -> Response:
     return page(
@@ -159,13 +185,14 @@ def _warehouses_page(
             "warehouses": catalog.list_warehouses(session, signed.account_id),
             "errors": errors or {},
             "typed": typed or {},
+            "in_use": in_use or {},
         },
         signed=signed,
         status_code=status_code,
     )
 
 
-def _problem(error: InvalidInput | Conflict) -> str:
+def problem_text(error: InvalidInput | Conflict) -> str:
     text = (
         "; ".join(e.message for e in error.errors)
         if isinstance(error, InvalidInput)
@@ -191,7 +218,7 @@ def create_warehouse(
             request,
             signed,
             session,
-            errors={"new": _problem(error)},
+            errors={"new": problem_text(error)},
             typed={"new": name},
             status_code=400 if isinstance(error, InvalidInput) else 409,
         )
@@ -214,10 +241,30 @@ def rename_warehouse(
             request,
             signed,
             session,
-            errors={str(warehouse_id): _problem(error)},
+            errors={str(warehouse_id): problem_text(error)},
             typed={str(warehouse_id): name},
             status_code=400 if isinstance(error, InvalidInput) else 409,
         )
     if renamed.name != before.name:
         flash(request, "success", f"Warehouse “{before.name}” renamed to “{renamed.name}”.")
+    return redirect("/warehouses")
+
+
+@router.post("/warehouses/{warehouse_id}/delete")
+def delete_warehouse(
+    request: Request, warehouse_id: IdPath, signed: SignedInDep, session: SessionDep
+) -> Response:
+    warehouse = catalog.get_warehouse(session, signed.account_id, warehouse_id)
+    try:
+        catalog.delete_warehouse(session, signed.account_id, warehouse_id)
+    except InUseByFeeds as error:
+        return _warehouses_page(
+            request,
+            signed,
+            session,
+            errors={str(warehouse_id): problem_text(error)},
+            in_use={str(warehouse_id): error.feeds},
+            status_code=409,
+        )
+    flash(request, "success", f"Warehouse “{warehouse.name}” deleted, with its stock levels.")
     return redirect("/warehouses")

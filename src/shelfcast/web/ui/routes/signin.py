@@ -9,7 +9,7 @@ from shelfcast.web.deps import SessionDep
 from shelfcast.web.i18n import gettext as _
 from shelfcast.web.i18n import ngettext
 from shelfcast.web.i18n.context import SESSION_KEY as LANGUAGE_KEY
-from shelfcast.web.ui.rendering import page, redirect, safe_next
+from shelfcast.web.ui.rendering import HOME, page, redirect, safe_next
 from shelfcast.web.ui.routes._router import FormDep, page_router
 from shelfcast.web.ui.security import new_csrf_secret
 from shelfcast.web.ui.session import USER_KEY, flash
@@ -20,7 +20,7 @@ router = page_router()
 
 @router.get("/")
 def home(request: Request) -> Response:
-    return redirect("/products" if USER_KEY in request.session else "/login")
+    return redirect(HOME if USER_KEY in request.session else "/login")
 
 
 @router.get("/login")

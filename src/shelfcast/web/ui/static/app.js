@@ -77,6 +77,118 @@
     if (message && !window.confirm(message)) event.preventDefault();
   });
 
+  // --- The product form: images added by URL, removed and reordered ---------------
+  const imageList = document.querySelector("[data-images]");
+  if (imageList) {
+    const newImage = document.querySelector("[data-new-image]");
+    const imageTemplate = document.getElementById("image-template");
+    const addImage = () => {
+      const url = newImage.value.trim();
+      if (!url) { newImage.focus(); return; }
+      const row = imageTemplate.content.firstElementChild.cloneNode(true);
+      row.querySelector("input").value = url;
+      row.querySelector("img").src = url;
+      imageList.appendChild(row);
+      newImage.value = "";
+      newImage.focus();
+      announce("Image " + imageList.children.length + " added");
+    };
+    document.addEventListener("click", (event) => {
+      const button = event.target.closest("button");
+      if (!button) return;
+      if (button.matches("[data-add-image]")) { event.preventDefault(); addImage(); return; }
+      const row = button.closest("[data-image]");
+      if (!row) return;
+      if (button.matches("[data-image-remove]")) {
+        event.preventDefault();
+        row.remove();
+        announce("Image removed");
+      } else if (button.matches("[data-image-move]")) {
+        event.preventDefault();
+        const up = button.dataset.imageMove === "up";
+        const sibling = up ? row.previousElementSibling : row.nextElementSibling;
+        if (!sibling) return;
+        if (up) imageList.insertBefore(row, sibling); else imageList.insertBefore(sibling, row);
+        button.focus();
+        announce("Image moved to position " + (Array.prototype.indexOf.call(imageList.children, row) + 1));
+      }
+    });
+    newImage.addEventListener("keydown", (event) => {
+      if (event.key === "Enter") { event.preventDefault(); addImage(); }
+    });
+  }
+
+  // --- Stock edited in place: Escape puts the quantity back ------------------------
+  document.addEventListener("keydown", (event) => {
+    if (event.key !== "Escape") return;
+    const cancel = event.target.closest("[data-stock-editor]");
+    const button = cancel && cancel.querySelector("[data-cancel]");
+    if (button) { event.preventDefault(); button.click(); }
+  });
+
+  // --- Unsaved changes: leaving a guarded form (links, Cancel, ×) asks first -----------
+  const snapshot = (guarded) => new URLSearchParams(new FormData(guarded)).toString();
+  const guarded = Array.from(document.querySelectorAll("form[data-guard]"));
+  // Compared with the form as loaded once scripts have settled it (hidden rows, etc.).
+  const saved = new Map();
+  window.setTimeout(() => guarded.forEach((f) => saved.set(f, snapshot(f))), 0);
+  let submitting = false;
+  document.addEventListener("submit", (event) => {
+    if (!event.defaultPrevented) submitting = true;
+  });
+  const unsaved = () => guarded.some((f) => saved.has(f) && (f.dataset.dirty === "1" || snapshot(f) !== saved.get(f)));
+  document.addEventListener("input", (event) => {
+    const f = event.target.closest && event.target.closest("form[data-guard]");
+    if (f) f.dataset.dirty = snapshot(f) !== saved.get(f) ? "1" : "";
+  });
+  window.addEventListener("beforeunload", (event) => {
+    if (submitting || !unsaved()) return;
+    event.preventDefault();
+    event.returnValue = "";
+  });
+  // A form re-shown with a question or errors was not saved: it counts as changed.
+  guarded.forEach((f) => {
+    if (f.querySelector("[data-testid='save-check'], .alert-error:not([hidden])")) f.dataset.dirty = "1";
+  });
+
+  // --- Broken product images: a neat placeholder instead of the browser's icon ------
+  document.addEventListener("error", (event) => {
+    const image = event.target;
+    if (!(image instanceof HTMLImageElement) || image.dataset.broken) return;
+    image.dataset.broken = "1";
+    const placeholder = document.createElement("span");
+    placeholder.className = "image-missing " + image.className;
+    placeholder.setAttribute("role", "img");
+    placeholder.setAttribute("aria-label", image.alt || "Image not available");
+    placeholder.title = "Image not available";
+    if (image.width) { placeholder.style.width = image.width + "px"; placeholder.style.height = image.height + "px"; }
+    image.replaceWith(placeholder);
+  }, true);
+
+  // --- Tables wider than the screen say they scroll ---------------------------------
+  const markScroll = (box) => {
+    const more = box.scrollWidth - box.clientWidth;
+    box.classList.toggle("scrolls-right", more > 1 && box.scrollLeft < more - 1);
+    box.classList.toggle("scrolls-left", box.scrollLeft > 1);
+  };
+  const markAll = () => document.querySelectorAll(".table-scroll").forEach(markScroll);
+  document.addEventListener("scroll", (event) => {
+    if (event.target.classList && event.target.classList.contains("table-scroll")) markScroll(event.target);
+  }, true);
+  window.addEventListener("resize", markAll);
+  document.addEventListener("htmx:afterSettle", markAll);
+  markAll();
+
+  // --- Focus goes to the first problem of a form shown back --------------------------
+  const firstProblem = ["[data-testid='save-check']", "[aria-invalid='true']", ".field-error", ".alert-error:not([hidden])"]
+    .map((selector) => document.querySelector(selector)).find(Boolean);
+  if (firstProblem) {
+    const target = firstProblem.matches("input, select, textarea, [tabindex]") ? firstProblem
+      : (firstProblem.closest(".field, .column-row") || firstProblem).querySelector("input, select, textarea") || firstProblem;
+    if (!target.matches("input, select, textarea, [tabindex]")) target.setAttribute("tabindex", "-1");
+    target.focus();
+  }
+
   // --- The file form ------------------------------------------------------------------
   const form = document.querySelector("[data-feed-form]");
   if (!form) return;
@@ -161,6 +273,31 @@
       announce("Column moved to position " + (Array.prototype.indexOf.call(list.children, row) + 1));
       columnsChanged();
     }
+  });
+
+  // A form beyond the server's field limit is stopped here, kept, and explained.
+  const maxFields = Number(form.dataset.maxFields || 0);
+  const tooLarge = form.querySelector("[data-testid='form-too-large']");
+  const overLimit = () => maxFields > 0 && Array.from(new FormData(form).keys()).length + 1 > maxFields;
+  form.addEventListener("submit", (event) => {
+    if (!overLimit()) return;
+    event.preventDefault();
+    tooLarge.hidden = false;
+    tooLarge.setAttribute("tabindex", "-1");
+    tooLarge.focus();
+  });
+  const preview = document.getElementById("preview");
+  preview.addEventListener("htmx:beforeRequest", (event) => {
+    if (!overLimit()) return;
+    event.preventDefault();
+    preview.innerHTML = "";
+    const note = document.createElement("p");
+    note.className = "preview-empty";
+    note.textContent = tooLarge.textContent;
+    preview.appendChild(note);
+  });
+  preview.addEventListener("htmx:responseError", () => {
+    preview.innerHTML = '<p class="preview-empty">The preview could not be updated. Your settings are kept; save to see what needs changing.</p>';
   });
 
   showFileTypeControls();
