@@ -7,6 +7,16 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 
+def N_(message: str) -> str:
+    """Marks a message the web UI shows so `make i18n-update` puts it in the catalogs.
+
+    The domain answers in English (the API's language); the UI looks the message up
+    in the page's language when it shows it. Only for fixed sentences: a message
+    built with values cannot be looked up.
+    """
+    return message
+
+
 class ShelfcastError(Exception):
     """Base of every expected problem (bad input, missing thing, plan limit).
 

@@ -3,6 +3,7 @@ screens, and the language menu switches to Ukrainian (kept for the user)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -13,7 +14,7 @@ from shelfcast.accounts import service as accounts
 from shelfcast.accounts.models import Language
 from shelfcast.db.session import transaction
 from tests.web.browser.conftest import LiveServer, shot
-from tests.web.merchants import Merchant, new_merchant
+from tests.web.merchants import Merchant, add_feed, new_merchant
 
 pytestmark = pytest.mark.browser
 
@@ -104,3 +105,111 @@ def test_sign_in_in_french_then_switch_to_ukrainian(french: Any, live_server: Li
     expect(french.get_by_role("heading", name="Увійти")).to_be_visible()
     expect(french.get_by_role("status")).to_contain_text("Ви вийшли з облікового запису.")
     both_widths(french, "uk-01-sign-in")
+
+
+def column(page: Any, n: int) -> Any:
+    return page.locator("[data-column]").nth(n - 1)
+
+
+def test_the_articles_flow_in_french(french: Any, live_server: LiveServer) -> None:
+    """Paramètres › Intégrations › Configurer › + Fichier › the form › + Colonne ›
+    Enregistrer › Copier le lien: found by the article's own words."""
+    merchant = french_merchant(live_server, products=6)
+    sign_in_in_french(french, merchant)
+    nav = french.get_by_role("navigation", name="Navigation principale")
+    nav.get_by_role("link", name="Paramètres").click()
+    french.get_by_role("navigation", name="Paramètres").get_by_role(
+        "link", name="Intégrations"
+    ).click()
+    expect(french.get_by_role("heading", name="Connecteurs en ligne")).to_be_visible()
+    connector = french.get_by_role(
+        "article", name="Intégration personnalisée avec les boutiques en ligne"
+    )
+    connector.get_by_role("link", name="Configurer").click()
+    expect(
+        french.get_by_role("heading", name="Intégration personnalisée avec les boutiques en ligne")
+    ).to_be_visible()
+    french.get_by_role("link", name="+ Fichier").click()
+
+    french.get_by_label("Nom de la boutique en ligne").fill("Cdiscount")
+    french.get_by_label("URL de la boutique en ligne").fill("https://seller.cdiscount.example")
+    french.get_by_role("checkbox", name="Outlet").uncheck()
+    french.get_by_label("Type de fichier").select_option("csv")
+    french.get_by_label("Séparateur").select_option(label="Point-virgule ( ; )")
+    french.get_by_label("Nom du fichier").fill("stock_cdiscount")
+    french.get_by_label("Numéro de la ligne avec les en-têtes").fill("1")
+    french.get_by_label("Télécharger les produits avec un stock nul").check()
+
+    column(french, 1).get_by_label("En-tête de la colonne 1").fill("Référence")
+    column(french, 2).get_by_label("En-tête de la colonne 2").fill("Prix")
+    column(french, 2).get_by_label("Type de la colonne 2").select_option(label="Prix")
+    column(french, 2).get_by_label("Type de prix de la colonne 2").select_option(
+        label="Retail (EUR)"
+    )
+    french.get_by_role("button", name="+ Colonne").click()
+    expect(french.locator("[data-column]")).to_have_count(3)
+    french.keyboard.type("Devise")
+    column(french, 3).get_by_label("Type de la colonne 3").select_option(
+        label="Valeur personnalisée"
+    )
+    column(french, 3).get_by_label("Valeur de la colonne 3").fill("EUR")
+    french.get_by_role("button", name="+ Colonne").click()
+    french.keyboard.type("Stock")
+    column(french, 4).get_by_label("Champ du produit de la colonne 4").select_option(
+        label="Quantité (somme des entrepôts choisis)"
+    )
+    preview = french.get_by_test_id("preview-table")
+    expect(preview.locator("tr[data-row='header']")).to_contain_text("Devise")
+    # Zero stock included: all six products, prices as the file writes them (a point).
+    expect(preview.locator("tr[data-row='data']")).to_have_count(6)
+    expect(preview.locator("tr[data-row='data']").first).to_contain_text("11.25")
+    both_widths(french, "fr-flow-1-file-form")
+
+    french.get_by_role("button", name="Enregistrer").click()
+    expect(french.get_by_role("status")).to_contain_text("stock_cdiscount.csv")
+    expect(french.get_by_role("status")).to_contain_text("est enregistré")
+    row = french.locator("tr", has=french.get_by_test_id("file-name"))
+    expect(row.get_by_test_id("file-status")).to_have_text("Activé")
+    french.get_by_label("Intégration activée").check()
+    french.get_by_role("button", name="Enregistrer").click()
+    expect(french.get_by_role("status")).to_contain_text("Intégration activée")
+    row.get_by_role("button", name="Copier le lien").click()
+    expect(row.get_by_role("button", name="Copié ✓")).to_be_visible()
+    copied = french.evaluate("navigator.clipboard.readText()")
+    assert copied.startswith(f"{live_server.url}/f/") and copied.endswith("/stock_cdiscount.csv")
+    expect(row).to_contain_text("6 lignes", timeout=20_000)
+    both_widths(french, "fr-flow-2-integration-window")
+
+
+SCREENS = [
+    ("02-products", "/products"),
+    ("03-product", "/products/{product}"),
+    ("04-warehouses", "/warehouses"),
+    ("05-settings", "/settings"),
+    ("06-integrations", "/settings/integrations"),
+    ("07-integration-window", "/settings/integrations/custom"),
+    ("08-file-form", "/settings/integrations/custom/files/{feed}"),
+    ("09-new-file", "/settings/integrations/custom/files/new"),
+    ("10-regenerate-link", "/settings/integrations/custom/files/{feed}/link"),
+]
+
+
+def test_every_main_screen_in_french_and_ukrainian(french: Any, live_server: LiveServer) -> None:
+    merchant = french_merchant(live_server, products=8)
+    add_feed(live_server.runtime, merchant)
+    sign_in_in_french(french, merchant)
+    ids = {"product": merchant.product_ids[0], "feed": merchant.feed_ids[0]}
+    for code in ("fr", "uk"):
+        if code == "uk":
+            french.locator(".language-menu summary").click()
+            french.get_by_role("button", name="Українська").click()
+        for name, path in SCREENS:
+            french.goto(path.format(**ids))
+            expect(french.locator("html")).to_have_attribute("lang", code)
+            both_widths(french, f"{code}-{name}")
+    # Money as each language writes it (CLDR): Ukrainian names a foreign currency by its code.
+    french.goto(f"/products/{merchant.product_ids[0]}")
+    expect(french.get_by_role("region", name="Ціни")).to_contain_text(re.compile(r"11,25\sEUR"))
+    french.locator(".language-menu summary").click()
+    french.get_by_role("button", name="Français").click()
+    expect(french.get_by_role("region", name="Prix")).to_contain_text(re.compile(r"11,25\s€"))

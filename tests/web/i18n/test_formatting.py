@@ -46,6 +46,8 @@ def test_numbers() -> None:
         assert plain(number(Decimal("-12345.0125"))) == "-12 345,0125"
         assert number("5") == "5"
         assert number("n/a") == "n/a"  # not a number: shown as it is
+        assert number(1.2, places=2) == "1,20"
+        assert plain(number(Decimal("1234.567"), places=0)) == "1 235"
     with in_language(Language.EN):
         assert number(Decimal("12345.5")) == "12,345.5"
 

@@ -34,13 +34,17 @@ def _decimal(value: Number) -> Decimal | None:
         return None
 
 
-def number(value: Number | None) -> str:
-    """``1 299,5`` in French, ``1,299.5`` in English; text that is no number stays as is."""
+def number(value: Number | float | None, places: int | None = None) -> str:
+    """``1 299,5`` in French, ``1,299.5`` in English; text that is no number stays as
+    is. ``places`` fixes the decimals (a duration in seconds: ``1,25``)."""
     if value is None:
         return ""
-    found = _decimal(value)
+    found = _decimal(str(value) if isinstance(value, float) else value)
     if found is None:
         return str(value)
+    if places is not None:
+        pattern = "#,##0" + ("." + "0" * places if places else "")
+        return format_decimal(found, format=pattern, locale=_locale())
     return format_decimal(found, locale=_locale(), decimal_quantization=False)
 
 

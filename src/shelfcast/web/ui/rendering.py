@@ -14,9 +14,11 @@ from fastapi.responses import RedirectResponse
 from fastapi.routing import APIRoute
 from starlette.requests import ClientDisconnect
 
+from shelfcast.accounts.models import Plan
 from shelfcast.errors import NotFound, PlanLimit
 from shelfcast.feeds.schemas import MAX_COLUMNS
 from shelfcast.web.i18n import gettext as _
+from shelfcast.web.i18n.formatting import number
 from shelfcast.web.ui.form_limits import MAX_FORM_FIELDS, FormTooLarge
 from shelfcast.web.ui.security import CsrfError
 from shelfcast.web.ui.session import LoginRequired, SignedIn, pop_flashes
@@ -85,6 +87,21 @@ def safe_next(target: str | None) -> str:
     return target
 
 
+def plan_limit_text(error: PlanLimit, plan: Plan, files: int) -> str:
+    """Why the plan refuses another file, in the page's language (the domain's message
+    is English, and built with the plan's numbers)."""
+    limit = plan.feed_file_limit
+    if plan is Plan.HOBBY or limit is None:
+        return _(str(error))
+    return _(
+        "The %(plan)s plan allows up to %(limit)d feed files and this account has "
+        "%(count)d. The Business plan allows an unlimited number.",
+        plan=plan.value.title(),
+        limit=limit,
+        count=files,
+    )
+
+
 def error_page(request: Request, status_code: int, title: str, message: str) -> Response:
     return page(
         request,
@@ -142,8 +159,8 @@ class PageRoute(APIRoute):
                         "A form may hold at most %(fields)s fields (a file of %(columns)s "
                         "columns fits). Nothing was saved: go back, remove columns or "
                         "warehouses and save again.",
-                        fields=f"{MAX_FORM_FIELDS:,}",
-                        columns=f"{MAX_COLUMNS:,}",
+                        fields=number(MAX_FORM_FIELDS),
+                        columns=number(MAX_COLUMNS),
                     ),
                 )
             except ClientDisconnect:  # gone before its form was read: nobody to answer

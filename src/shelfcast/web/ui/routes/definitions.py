@@ -23,6 +23,7 @@ from shelfcast.catalog.schemas import (
 )
 from shelfcast.errors import Conflict, FeedRef, InUseByFeeds, InvalidInput
 from shelfcast.web.deps import IdPath, SessionDep
+from shelfcast.web.i18n import gettext as _
 from shelfcast.web.ui.rendering import page, redirect
 from shelfcast.web.ui.routes._router import FormDep, page_router
 from shelfcast.web.ui.session import SignedIn, SignedInDep, flash
@@ -151,7 +152,7 @@ def create_price_type(
     )
     if refused:
         return refused
-    flash(request, "success", f"Price type “{typed['name'].strip()}” created.")
+    flash(request, "success", _("Price type “%(name)s” created.", name=typed["name"].strip()))
     return redirect(PRICE_TYPES)
 
 
@@ -176,7 +177,7 @@ def update_price_type(
     )
     if refused:
         return refused
-    flash(request, "success", f"Price type “{typed['name'].strip()}” saved.")
+    flash(request, "success", _("Price type “%(name)s” saved.", name=typed["name"].strip()))
     return redirect(PRICE_TYPES)
 
 
@@ -195,7 +196,7 @@ def delete_price_type(
     )
     if refused:
         return refused
-    flash(request, "success", "Price type deleted, with every product’s price of it.")
+    flash(request, "success", _("Price type deleted, with every product’s price of it."))
     return redirect(PRICE_TYPES)
 
 
@@ -225,7 +226,7 @@ def create_custom_field(
     )
     if refused:
         return refused
-    flash(request, "success", f"Custom field “{typed['label'].strip()}” created.")
+    flash(request, "success", _("Custom field “%(label)s” created.", label=typed["label"].strip()))
     return redirect(CUSTOM_FIELDS)
 
 
@@ -247,7 +248,7 @@ def update_custom_field(
     )
     if refused:
         return refused
-    flash(request, "success", f"Custom field “{typed['label'].strip()}” saved.")
+    flash(request, "success", _("Custom field “%(label)s” saved.", label=typed["label"].strip()))
     return redirect(CUSTOM_FIELDS)
 
 
@@ -266,5 +267,5 @@ def delete_custom_field(
     )
     if refused:
         return refused
-    flash(request, "success", "Custom field deleted, with every product’s value of it.")
+    flash(request, "success", _("Custom field deleted, with every product’s value of it."))
     return redirect(CUSTOM_FIELDS)

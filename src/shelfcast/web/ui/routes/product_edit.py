@@ -18,6 +18,7 @@ from shelfcast.catalog import service as catalog
 from shelfcast.catalog.schemas import ProductRead, ProductsUpsert
 from shelfcast.errors import InvalidInput
 from shelfcast.web.deps import IdPath, SessionDep
+from shelfcast.web.i18n import gettext as _
 from shelfcast.web.ui.product_form import (
     FORM,
     ProductContext,
@@ -142,7 +143,7 @@ def create_product(
     product_id = None if read.errors.get("sku") else _submit(session, signed, read, context, {})
     if product_id is None:
         return _form_page(request, signed, context, state, errors=read.errors, status_code=400)
-    flash(request, "success", f"Product “{sku}” created.")
+    flash(request, "success", _("Product “%(sku)s” created.", sku=sku))
     return redirect(f"/products/{product_id}")
 
 
@@ -170,7 +171,7 @@ def update_product(
         return _form_page(
             request, signed, context, state, product=product, errors=read.errors, status_code=400
         )
-    flash(request, "success", f"Product “{product.sku}” saved.")
+    flash(request, "success", _("Product “%(sku)s” saved.", sku=product.sku))
     return redirect(f"/products/{product_id}")
 
 
@@ -180,5 +181,5 @@ def delete_product(
 ) -> Response:
     product = catalog.get_product(session, signed.account_id, product_id)
     catalog.delete_product(session, signed.account_id, product_id)
-    flash(request, "success", f"Product “{product.sku}” deleted.")
+    flash(request, "success", _("Product “%(sku)s” deleted.", sku=product.sku))
     return redirect("/products")
