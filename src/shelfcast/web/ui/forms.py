@@ -421,6 +421,6 @@ def _pydantic_message(item: Any) -> Problem:
 
 _COLUMN_NEEDS = {
     "field": N_("choose the product field the column shows"),
-    "price_type_id": N_("choose the price type the column shows"),
+    "price_type_id": N_("choose the price the column shows"),
     "value": N_("type the value the column shows"),
 }

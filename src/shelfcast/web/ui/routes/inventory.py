@@ -201,7 +201,9 @@ def problem_text(error: InvalidInput | Conflict) -> str:
     )
     # English words: "Name must ...", in the page's language through the catalogs.
     return "; ".join(
-        _("Name %(problem)s", problem=_(text)) if text.startswith("must") else _(text)
+        _("Name %(problem)s", problem=_(text))
+        if text.startswith("must")
+        else _(text[:1].upper() + text[1:])
         for text in texts
     )
 
