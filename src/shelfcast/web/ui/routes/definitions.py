@@ -21,7 +21,7 @@ from shelfcast.catalog.schemas import (
     PriceTypeCreate,
     PriceTypeUpdate,
 )
-from shelfcast.errors import Conflict, FeedRef, InUseByFeeds, InvalidInput
+from shelfcast.errors import N_, Conflict, FeedRef, InUseByFeeds, InvalidInput
 from shelfcast.web.deps import IdPath, SessionDep
 from shelfcast.web.i18n import gettext as _
 from shelfcast.web.ui.rendering import page, redirect
@@ -32,7 +32,13 @@ router = page_router()
 PRICE_TYPES = "/settings/price-types"
 CUSTOM_FIELDS = "/settings/custom-fields"
 FIELD_TYPES = list(CustomFieldType)
-LABELS = {"name": "Name", "currency": "Currency", "key": "Key", "label": "Label", "type": "Type"}
+LABELS = {
+    "name": N_("Name"),
+    "currency": N_("Currency"),
+    "key": N_("Key"),
+    "label": N_("Label"),
+    "type": N_("Type"),
+}
 
 
 def _text(form: FormDep, name: str) -> str:
@@ -46,12 +52,17 @@ def _messages(error: InvalidInput | Conflict) -> str:
         parts = []
         for item in error.errors:
             label = LABELS.get(str(item.loc[0]), str(item.loc[0])) if item.loc else ""
-            parts.append(f"{label} {item.message}".strip())
+            problem = _(item.message)
+            parts.append(
+                _("%(label)s %(problem)s", label=_(label), problem=problem) if label else problem
+            )
         return "; ".join(parts)
     text = str(error)
     for name, label in LABELS.items():
-        text = text.replace(f"{name}: ", f"{label}: ", 1) if text.startswith(f"{name}: ") else text
-    return text[:1].upper() + text[1:]
+        if text.startswith(f"{name}: "):
+            rest = text.removeprefix(f"{name}: ")
+            return _("%(label)s: %(problem)s", label=_(label), problem=_(rest))
+    return _(text[:1].upper() + text[1:])
 
 
 def _status(error: Exception) -> int:
@@ -110,7 +121,7 @@ def _attempt(
         )
     except (InvalidInput, Conflict, ValidationError) as error:
         message = (
-            "Type must be one of the listed types"
+            _("Type must be one of the listed types")
             if isinstance(error, ValidationError)
             else _messages(error)
         )

@@ -120,7 +120,7 @@ def _submit(
     except InvalidInput as error:
         catalog_errors(read.errors, error.errors, context)
     except ValidationError:
-        read.errors.add(FORM, "The form could not be read; reload the page and try again.")
+        read.errors.add(FORM, _("The form could not be read; reload the page and try again."))
     return None
 
 
@@ -139,7 +139,9 @@ def create_product(
     read = read_product(state, context)
     sku = state.texts["sku"].strip()
     if sku and catalog.find_product_id(session, signed.account_id, sku) is not None:
-        read.errors.add("sku", f"A product with SKU “{sku}” already exists: edit that one.")
+        read.errors.add(
+            "sku", _("A product with SKU “%(sku)s” already exists: edit that one.", sku=sku)
+        )
     product_id = None if read.errors.get("sku") else _submit(session, signed, read, context, {})
     if product_id is None:
         return _form_page(request, signed, context, state, errors=read.errors, status_code=400)

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from shelfcast.catalog import service as catalog
 from shelfcast.catalog.schemas import ProductRead, StockAdjust, StockChange
-from shelfcast.errors import InvalidInput, NotFound
+from shelfcast.errors import N_, InvalidInput, NotFound
 from shelfcast.web.deps import MAX_ID, IdPath, SessionDep
 from shelfcast.web.i18n import gettext as _
 from shelfcast.web.i18n import ngettext
@@ -112,7 +112,7 @@ def set_stock_cell(
             warehouse_id,
             editing=True,
             typed=typed,
-            error=f"Quantity {message}",
+            error=_("%(label)s %(problem)s", label=_("Quantity"), problem=_(message)),
         )
     product = catalog.get_product(session, signed.account_id, product_id)
     return _cell(request, session, signed, product, warehouse_id, editing=False)
@@ -130,7 +130,9 @@ def adjust_stock(
     try:
         delta = form_decimal(typed["delta"])
     except ValueError as problem:
-        errors["delta"] = f"Change {problem} (e.g. -2 or +3)"
+        errors["delta"] = _(
+            "%(label)s %(problem)s (e.g. -2 or +3)", label=_("Change"), problem=_(str(problem))
+        )
     if not errors:
         change = StockChange(
             sku=product.sku,
@@ -148,8 +150,14 @@ def adjust_stock(
         except InvalidInput as error:
             for item in error.errors:
                 name = str(item.loc[-1])
-                label = {"delta": "Change", "warehouse_id": "Warehouse", "reason": "Reason"}
-                errors[name] = f"{label.get(name, name)} {item.message}"
+                label = {
+                    "delta": N_("Change"),
+                    "warehouse_id": N_("Warehouse"),
+                    "reason": N_("Reason"),
+                }
+                errors[name] = _(
+                    "%(label)s %(problem)s", label=_(label.get(name, name)), problem=_(item.message)
+                )
         else:
             [level] = result.levels
             flash(
