@@ -70,7 +70,7 @@ def sign_in_in_french(page: Any, merchant: Merchant) -> None:
     page.get_by_label("E-mail").fill(merchant.email)
     page.get_by_label("Mot de passe").fill(merchant.password)
     page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_url("**/products")
+    page.wait_for_url("**/overview")
 
 
 def test_sign_in_in_french_then_switch_to_ukrainian(french: Any, live_server: LiveServer) -> None:
@@ -135,7 +135,7 @@ def test_the_articles_flow_in_french(french: Any, live_server: LiveServer) -> No
     french.get_by_label("URL de la boutique en ligne").fill("https://seller.cdiscount.example")
     french.get_by_role("checkbox", name="Outlet").uncheck()
     french.get_by_label("Type de fichier").select_option("csv")
-    french.get_by_label("Séparateur").select_option(label="Point-virgule ( ; )")
+    french.get_by_label("Séparateur", exact=True).select_option(label="Point-virgule ( ; )")
     french.get_by_label("Nom du fichier").fill("stock_cdiscount")
     french.get_by_label("Numéro de la ligne avec les en-têtes").fill("1")
     french.get_by_label("Télécharger les produits avec un stock nul").check()
@@ -169,10 +169,11 @@ def test_the_articles_flow_in_french(french: Any, live_server: LiveServer) -> No
     expect(french.get_by_role("status")).to_contain_text("stock_cdiscount.csv")
     expect(french.get_by_role("status")).to_contain_text("est enregistré")
     row = french.locator("tr", has=french.get_by_test_id("file-name"))
-    expect(row.get_by_test_id("file-status")).to_have_text("Activé")
+    # The article's last step: tick Intégration activée and save the window.
     french.get_by_label("Intégration activée").check()
     french.get_by_role("button", name="Enregistrer").click()
     expect(french.get_by_role("status")).to_contain_text("Intégration activée")
+    expect(row.get_by_test_id("file-status")).to_have_text("Activé")
     row.get_by_role("button", name="Copier le lien").click()
     expect(row.get_by_role("button", name="Copié ✓")).to_be_visible()
     copied = french.evaluate("navigator.clipboard.readText()")
