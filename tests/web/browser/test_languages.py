@@ -192,6 +192,13 @@ SCREENS = [
     ("08-file-form", "/settings/integrations/custom/files/{feed}"),
     ("09-new-file", "/settings/integrations/custom/files/new"),
     ("10-regenerate-link", "/settings/integrations/custom/files/{feed}/link"),
+    ("11-overview", "/overview"),
+    ("12-file-health", "/settings/integrations/custom/files/{feed}/health"),
+    ("13-imports", "/imports"),
+    ("14-price-types", "/settings/price-types"),
+    ("15-custom-fields", "/settings/custom-fields"),
+    ("16-edit-product", "/products/{product}/edit"),
+    ("17-new-product", "/products/new"),
 ]
 
 
