@@ -40,12 +40,14 @@ run: $(STAMP) translations
 	$(BIN)/shelfcast serve
 
 # Debian packages the tests drive: chromium for the browser tests (never a browser
-# downloaded by Playwright), nginx for the production set-up's test (deploy/).
+# downloaded by Playwright), nginx for the production set-up's test (deploy/),
+# LibreOffice as a third reader of our XLSX files.
 test-packages:
-	@{ test -x /usr/bin/chromium && test -x /usr/sbin/nginx; } || { \
+	@{ test -x /usr/bin/chromium && test -x /usr/sbin/nginx && test -x /usr/bin/soffice; } || { \
 		SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 		$$SUDO apt-get update -q && \
-		$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium nginx; }
+		$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+			chromium nginx libreoffice-calc-nogui; }
 
 test: $(STAMP) test-packages translations
 	$(BIN)/pytest $(PYTEST_ARGS)

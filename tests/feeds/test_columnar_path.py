@@ -1,9 +1,10 @@
-"""CSV builds on SQLite take the columnar path and write the row path's bytes.
+"""CSV and XLSX builds take the columnar path and write the row path's bytes.
 
-SQLite only: the columnar path reads the database file through a second
-connection (in a child process), so these tests commit a catalog to a database
-file of their own instead of working in the rolled-back ``session`` fixture
-(whose writes another connection would never see).
+On SQLite and on PostgreSQL: the columnar path reads the database through a
+second connection (on SQLite in a child process), so these tests commit a
+catalog to a database of their own (a file, or a PostgreSQL schema) instead of
+working in the rolled-back ``session`` fixture (whose writes another connection
+would never see).
 """
 
 from __future__ import annotations
@@ -11,12 +12,13 @@ from __future__ import annotations
 import io
 import subprocess
 import time
+import uuid
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, literal, select
+from sqlalchemy import Engine, literal, select, text
 from sqlalchemy.orm import Session
 
 from shelfcast.accounts.models import Account
@@ -35,6 +37,7 @@ from tests.builders import (
     make_product,
     make_warehouse,
 )
+from tests.conftest import DATABASES, POSTGRES_URL, _with_search_path
 from tests.feeds.builders import make_feed
 
 TRICKY_NAMES = [
@@ -47,17 +50,44 @@ TRICKY_NAMES = [
 ]
 
 
-@pytest.fixture(scope="module")
-def engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
-    """A database file of this module's own, its catalog committed."""
-    url = f"sqlite:///{tmp_path_factory.mktemp('columnar') / 'catalog.db'}"
+def _catalog_engine(url: str) -> Engine:
     upgrade(url)
     engine = make_engine(url)
     with Session(engine) as session:
         _make_catalog(session)
         session.commit()
+    return engine
+
+
+@pytest.fixture(scope="module")
+def sqlite_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+    """A database file of this module's own, its catalog committed."""
+    engine = _catalog_engine(f"sqlite:///{tmp_path_factory.mktemp('columnar') / 'catalog.db'}")
     yield engine
     engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def postgresql_engine() -> Iterator[Engine]:
+    """A PostgreSQL schema of this module's own, its catalog committed."""
+    if not POSTGRES_URL:
+        pytest.skip("SHELFCAST_TEST_POSTGRES_URL is not set")
+    schema = f"test_columnar_{uuid.uuid4().hex[:12]}"
+    admin = make_engine(POSTGRES_URL)
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    engine = _catalog_engine(_with_search_path(POSTGRES_URL, schema))
+    yield engine
+    engine.dispose()
+    with admin.begin() as connection:
+        connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
+
+
+@pytest.fixture(scope="module", params=DATABASES)
+def engine(request: pytest.FixtureRequest) -> Engine:
+    """The catalog on each database in turn."""
+    return request.getfixturevalue(f"{request.param}_engine")  # type: ignore[no-any-return]
 
 
 def _make_catalog(session: Session) -> None:
@@ -133,12 +163,15 @@ class ColumnarSpy:
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.calls = 0
-        self.original = columnar_build.render_csv_columnar
-        monkeypatch.setattr(columnar_build, "render_csv_columnar", self)
+        for name in ("render_csv_columnar", "render_xlsx_columnar"):
+            monkeypatch.setattr(columnar_build, name, self._counted(getattr(columnar_build, name)))
 
-    def __call__(self, *args: Any) -> RenderResult:
-        self.calls += 1
-        return self.original(*args)
+    def _counted(self, original: Any) -> Any:
+        def counted(*args: Any) -> RenderResult:
+            self.calls += 1
+            return original(*args)  # type: ignore[no-any-return]
+
+        return counted
 
 
 @pytest.fixture
@@ -187,6 +220,14 @@ def _row_path(engine: Engine, feed_id: int) -> tuple[bytes, int]:
         },
         {"include_zero_stock": True, "stock_buffer": 1, "decimal_separator": "comma"},
         {"include_zero_stock": True, "negative_stock_as_zero": True, "stock_max": "0.25"},
+        {"file_type": "xlsx", "sheet_name": "Stock", "csv_separator": None},
+        {
+            "file_type": "xlsx",
+            "sheet_name": "Товары",
+            "include_zero_stock": True,
+            "header_row": 2,
+            "csv_separator": None,
+        },
     ],
     ids=[
         "semicolon",
@@ -197,6 +238,8 @@ def _row_path(engine: Engine, feed_id: int) -> tuple[bytes, int]:
         "every option",
         "zero stock, buffer, decimal comma",
         "zero stock, negatives as zero, cap",
+        "xlsx",
+        "xlsx, zero stock, header row 2",
     ],
 )
 def test_the_columnar_build_writes_the_row_paths_bytes(
@@ -296,7 +339,7 @@ def test_small_catalogs_take_the_row_path(engine: Engine, monkeypatch: pytest.Mo
 @pytest.mark.parametrize(
     "settings",
     [
-        {"file_type": "xlsx", "sheet_name": "Stock", "csv_separator": None},
+        {"file_type": "xls", "sheet_name": "Stock", "csv_separator": None},
         {
             "columns": [
                 {"header": "SKU", "source": "product_field", "field": "sku"},
@@ -304,9 +347,9 @@ def test_small_catalogs_take_the_row_path(engine: Engine, monkeypatch: pytest.Mo
             ]
         },
     ],
-    ids=["xlsx", "a datetime column"],
+    ids=["xls", "a datetime column"],
 )
-def test_excel_and_datetimes_take_the_row_path(
+def test_xls_and_datetimes_take_the_row_path(
     engine: Engine, columnar: ColumnarSpy, settings: dict[str, Any]
 ) -> None:
     feed_id = _new_feed(engine, **settings)
@@ -372,23 +415,25 @@ def _database(engine: Engine) -> str:
     return database
 
 
-def test_the_reader_reports_the_childs_error(engine: Engine) -> None:
+def test_the_reader_reports_the_childs_error(sqlite_engine: Engine) -> None:
     with (
         pytest.raises(ArrowReadError, match="no_such_table"),
-        sqlite_record_batches(_database(engine), "SELECT * FROM no_such_table") as batches,
+        sqlite_record_batches(_database(sqlite_engine), "SELECT * FROM no_such_table") as batches,
     ):
         list(batches)
 
 
-def test_the_reader_streams_in_batches(engine: Engine) -> None:
+def test_the_reader_streams_in_batches(sqlite_engine: Engine) -> None:
     sql = "SELECT id, sku FROM products ORDER BY id"
-    with sqlite_record_batches(_database(engine), sql, batch_rows=7) as batches:
+    with sqlite_record_batches(_database(sqlite_engine), sql, batch_rows=7) as batches:
         sizes = [batch.num_rows for batch in batches]
 
     assert sizes[0] == 7 and sum(sizes) >= 60
 
 
-def test_leaving_early_stops_the_reader(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_leaving_early_stops_the_reader(
+    sqlite_engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
     started: list[subprocess.Popen[bytes]] = []
     original = subprocess.Popen
 
@@ -400,15 +445,56 @@ def test_leaving_early_stops_the_reader(engine: Engine, monkeypatch: pytest.Monk
     monkeypatch.setattr(subprocess, "Popen", recording)
     # A query that would run for a long while: a large cross join.
     sql = "SELECT a.id FROM products a, products b, products c, products d"
-    with sqlite_record_batches(_database(engine), sql, batch_rows=10) as batches:
+    with sqlite_record_batches(_database(sqlite_engine), sql, batch_rows=10) as batches:
         next(iter(batches))
 
     assert started and started[0].returncode is not None
 
 
-def test_the_database_file_is_opened_read_only(engine: Engine) -> None:
+def test_the_database_file_is_opened_read_only(sqlite_engine: Engine) -> None:
     with (
         pytest.raises(ArrowReadError, match=r"(?i)readonly|read-only"),
-        sqlite_record_batches(_database(engine), "DELETE FROM products") as batches,
+        sqlite_record_batches(_database(sqlite_engine), "DELETE FROM products") as batches,
     ):
         list(batches)
+
+
+# --- PostgreSQL: the session's snapshot ------------------------------------------------------
+
+
+def test_postgresql_rows_come_from_the_sessions_snapshot(
+    postgresql_engine: Engine, columnar: ColumnarSpy
+) -> None:
+    """A build reads the feed's versions, then its rows: a commit in between must not
+    show up in the file (the builder's REPEATABLE READ snapshot is shared)."""
+    feed_id = _new_feed(postgresql_engine, include_zero_stock=True)
+    with Session(postgresql_engine) as session:
+        session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+        feed = session.get_one(FeedFile, feed_id)  # the snapshot is taken here
+        with Session(postgresql_engine) as other:
+            account = other.scalars(select(Account)).one()
+            make_product(other, account, sku="COMMITTED-AFTER-THE-SNAPSHOT")
+            other.commit()
+        out = io.BytesIO()
+        service.render_feed_file(session, feed, out)
+
+    assert columnar.calls == 1
+    assert b"COMMITTED-AFTER-THE-SNAPSHOT" not in out.getvalue()
+    assert out.getvalue().count(b"\r\n") > 50
+
+
+def test_a_postgresql_session_that_wrote_takes_the_row_path(
+    postgresql_engine: Engine, columnar: ColumnarSpy
+) -> None:
+    feed_id = _new_feed(postgresql_engine, include_zero_stock=True)
+    with Session(postgresql_engine) as session:
+        feed = session.get_one(FeedFile, feed_id)
+        account = session.scalars(select(Account)).one()
+        make_product(session, account, sku="WRITTEN-IN-THIS-SESSION")
+        out = io.BytesIO()
+
+        service.render_feed_file(session, feed, out)
+        session.rollback()
+
+    assert b"WRITTEN-IN-THIS-SESSION" in out.getvalue()
+    assert columnar.calls == 0

@@ -7,7 +7,7 @@ files and review the diff before committing:
     SHELFCAST_REGENERATE_GOLDEN=1 .venv/bin/pytest tests/render/test_golden.py
 
 (For XLSX only the members of the zip are compared, not the zip itself, whose
-bytes depend on the zlib build and on file modes of XlsxWriter's temp files.)
+bytes depend on the deflate implementation ISA-L picks for the CPU.)
 """
 
 from __future__ import annotations

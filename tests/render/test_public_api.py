@@ -28,6 +28,7 @@ def test_all_names_exist_and_are_unique() -> None:
         "FeedWriter",
         "format_decimal",
         "write_csv_batches",
+        "write_xlsx_batches",
     ):
         assert expected in names
 

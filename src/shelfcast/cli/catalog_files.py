@@ -145,8 +145,6 @@ def _run_import(
     _report(done)
     if outcome.catalog_changed:
         _rebuild_feeds(database, settings, account_id)
-    if done.status is ImportStatus.SUCCEEDED:
-        imports.delete_upload(data_dir, stored)
     return done.status
 
 

@@ -238,17 +238,17 @@ def _excel_value(cell: str | Decimal) -> str | int | float | None:
 def render_feed_file(session: Session, feed: FeedFile, out: BinaryIO) -> RenderResult:
     """Write the feed's current file to ``out``, streaming rows from the database.
 
-    CSV files on SQLite take the columnar path (Arrow batches from the database
-    file, formatted by Arrow compute; :mod:`shelfcast.feeds.columnar_build`) when
-    every column is one it writes; everything else, and everything on PostgreSQL,
-    takes the row path. Both write the same bytes.
+    CSV and XLSX files of large catalogs take the columnar path (Arrow batches
+    from the database, formatted by Arrow compute; :mod:`shelfcast.feeds.columnar_build`)
+    when every column is one it writes; everything else takes the row path.
+    Both write the same bytes.
     """
     plan = plan_feed(session, feed)
     session.flush()  # pending writes count as the session's own (see columnar_database)
-    database = columnar_build.columnar_database(session, plan.spec.file_type, plan.query)
+    source = columnar_build.columnar_database(session, plan.spec.file_type, plan.query)
     try:
-        if database is not None:
-            return columnar_build.render_csv_columnar(database, plan.spec, plan.query, out)
+        if source is not None:
+            return columnar_build.render_columnar(source, plan.spec, plan.query, out)
         return render_feed(plan.spec, raw_rows(session, plan), out)
     except UnencodableText as error:
         # The build status shows this message: name the product the merchant can fix.

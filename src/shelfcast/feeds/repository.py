@@ -12,6 +12,7 @@ from typing import Any, Literal
 
 import pyarrow as pa
 from sqlalchemy import (
+    BigInteger,
     ColumnElement,
     Select,
     Text,
@@ -30,6 +31,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.dialects.postgresql import aggregate_order_by
+from sqlalchemy.dialects.postgresql.base import PGDialect
 from sqlalchemy.orm import Session, aliased
 
 from shelfcast.accounts.models import Account
@@ -44,7 +46,7 @@ from shelfcast.catalog.models import (
     StockLevel,
     Warehouse,
 )
-from shelfcast.db.arrow_reader import sqlite_record_batches
+from shelfcast.db.arrow_reader import postgresql_record_batches, sqlite_record_batches
 from shelfcast.db.base import utcnow
 from shelfcast.db.engine import sqlite_transaction_wrote
 from shelfcast.feeds.fields import ProductField
@@ -521,7 +523,33 @@ def feed_rows(
         yield from partition
 
 
-# --- the feed rows as Arrow record batches (SQLite) ---------------------------------------
+# --- the feed rows as Arrow record batches ------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ArrowSource:
+    """Where the columnar path reads a feed's rows: a SQLite file (read in a child
+    process), or a PostgreSQL database (``location`` a libpq URI) in the snapshot of
+    the session's transaction."""
+
+    dialect: Literal["sqlite", "postgresql"]
+    location: str
+    snapshot: str | None = None
+
+
+def arrow_source(session: Session) -> ArrowSource | None:
+    """Where another connection reads what the session sees, or None (then only the
+    session itself can: an in-memory or URI-named SQLite database, or a transaction
+    that has written rows it has not committed)."""
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        if connection.scalar(select(func.txid_current_if_assigned())) is not None:
+            return None  # the transaction wrote: another one would not see it
+        snapshot = connection.scalar(select(func.pg_export_snapshot()))
+        url = connection.engine.url.set(drivername="postgresql")
+        return ArrowSource("postgresql", url.render_as_string(hide_password=False), snapshot)
+    database = readable_sqlite_file(session)
+    return None if database is None else ArrowSource("sqlite", database)
 
 
 def readable_sqlite_file(session: Session) -> str | None:
@@ -543,21 +571,24 @@ def readable_sqlite_file(session: Session) -> str | None:
     return os.path.abspath(url.database)
 
 
-def columnar_rows_statement(query: RowsQuery) -> Select[Any]:
-    """The rows of :func:`feed_rows_statement` on SQLite, typed for an Arrow reader.
+def columnar_rows_statement(query: RowsQuery, dialect_name: str = "sqlite") -> Select[Any]:
+    """The rows of :func:`feed_rows_statement`, typed for an Arrow reader.
 
     The ADBC SQLite driver gives a column the type of the values in its first
     batch (all NULL reads as int64) and fails on a later value of another type.
     So text columns are ``coalesce(CAST(x AS TEXT), '')`` (an empty cell either
     way); quantities, weights and prices stay whole numbers of ten-thousandths
-    (:class:`~shelfcast.db.types.FixedDecimal`) or NULL; constants stay NULL
-    (the renderer writes them).
+    (:class:`~shelfcast.db.types.FixedDecimal`) or NULL, as ``bigint`` on
+    PostgreSQL (whose sum of bigints is a numeric); constants stay NULL (the
+    renderer writes them).
     """
-    statement = feed_rows_statement(query, "sqlite")
+    statement = feed_rows_statement(query, dialect_name)
     typed: list[ColumnElement[Any]] = []
     for column, selected in zip(query.columns, statement.selected_columns, strict=True):
         if _is_text(column):
             selected = func.coalesce(cast(selected, Text), literal_column("''"))
+        elif dialect_name == "postgresql" and column.constant is None:
+            selected = cast(selected, BigInteger)
         typed.append(selected)
     return statement.with_only_columns(*typed, maintain_column_froms=False)
 
@@ -579,14 +610,15 @@ _NUMERIC_FIELDS = frozenset({ProductField.QUANTITY, ProductField.AVAILABILITY, P
 _SQL_CONSTANTS = frozenset({IMAGE_SEPARATOR})
 
 
-def _literal_sql(statement: Select[Any]) -> str:
+def _literal_sql(statement: Select[Any], dialect_name: str = "sqlite") -> str:
     """The statement as SQL text with its values inline (ADBC gets one string).
 
     Every bound value is an id or a number of the feed, or a constant of this
     module; anything else is refused rather than written into SQL (the feed's
     CUSTOM_VALUE constants never reach the query: they are NULL there).
     """
-    dialect = sqlite.dialect()
+    # PGDialect's __init__ has no annotations in SQLAlchemy.
+    dialect = PGDialect() if dialect_name == "postgresql" else sqlite.dialect()  # type: ignore[no-untyped-call]
     for name, value in statement.compile(dialect=dialect).params.items():
         values = value if isinstance(value, list | tuple) else [value]
         for one in values:
@@ -599,16 +631,20 @@ def _literal_sql(statement: Select[Any]) -> str:
 
 @contextmanager
 def columnar_feed_rows(
-    database: str, query: RowsQuery, batch_rows: int = ARROW_BATCH
+    source: ArrowSource, query: RowsQuery, batch_rows: int = ARROW_BATCH
 ) -> Iterator[Iterator[pa.RecordBatch]]:
-    """The feed's rows as Arrow record batches, read from the SQLite file ``database``
-    by the ADBC driver in a process of its own (:mod:`shelfcast.db.arrow_reader`:
-    why a process), on a connection of its own.
+    """The feed's rows as Arrow record batches, read on a connection of its own by
+    an ADBC driver: from a SQLite file in a process of its own
+    (:mod:`shelfcast.db.arrow_reader`: why a process), or from PostgreSQL in the
+    snapshot of :func:`arrow_source`'s session.
 
     One column per feed column as :func:`columnar_rows_statement` types them,
-    all from one snapshot, streamed a batch of ``batch_rows`` rows at a time.
+    all from one snapshot, streamed a batch at a time.
     """
-    with sqlite_record_batches(
-        database, _literal_sql(columnar_rows_statement(query)), batch_rows
-    ) as batches:
+    sql = _literal_sql(columnar_rows_statement(query, source.dialect), source.dialect)
+    if source.dialect == "postgresql":
+        with postgresql_record_batches(source.location, sql, snapshot=source.snapshot) as batches:
+            yield batches
+        return
+    with sqlite_record_batches(source.location, sql, batch_rows) as batches:
         yield batches

@@ -1,7 +1,7 @@
 """The pure feed renderer: a :class:`FeedSpec` and raw rows in, a CSV/XLSX/XLS file out.
 
-CSV also comes from Arrow record batches (:func:`write_csv_batches`), with the
-same bytes and no Python per row.
+CSV and XLSX also come from Arrow record batches (:func:`write_csv_batches`,
+:func:`write_xlsx_batches`), with the same bytes and no Python per row.
 
 Imports nothing else of Shelfcast and no framework (an import-linter contract
 keeps it so): the ``feeds`` package builds the spec from the database, the
@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import BinaryIO
 
 from shelfcast.render.columnar import write_csv_batches
+from shelfcast.render.columnar_xlsx import write_xlsx_batches
 from shelfcast.render.csv_text import csv_text
 from shelfcast.render.errors import (
     CellTooLong,
@@ -78,6 +79,7 @@ __all__ = [
     "media_type",
     "render_feed",
     "write_csv_batches",
+    "write_xlsx_batches",
 ]
 
 

@@ -140,6 +140,7 @@ def test_editing_the_catalog_reaches_the_feeds(page: Any, live_server: LiveServe
         )[0].name
     page.on("dialog", lambda dialog: dialog.accept())  # the delete confirmations
     sign_in(page, merchant.email, merchant.password)
+    page.get_by_role("link", name="Products").first.click()  # sign-in lands on the overview
 
     create_product(page, live_server.images)
     edit_in_place(page)

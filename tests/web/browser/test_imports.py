@@ -66,6 +66,7 @@ def test_a_new_merchant_imports_a_french_csv_and_a_ukrainian_workbook(
 ) -> None:
     merchant = empty_merchant(live_server)
     sign_in(page, merchant.email, merchant.password)
+    page.get_by_role("link", name="Products").first.click()  # sign-in lands on the overview
     page.get_by_test_id("import-link").click()
     expect(page).to_have_url(f"{live_server.url}/imports")
     shots(page, "01-imports-empty")

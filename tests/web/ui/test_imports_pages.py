@@ -63,6 +63,12 @@ def test_upload_map_check_fix_and_import(client: TestClient, runtime: Runtime) -
     )
     page = _finished(browser, runtime, applied.headers["location"])
     assert 'data-status="succeeded"' in page
+    # The imported file is deleted: importing the same check again says so.
+    again = browser.post(
+        f"/imports/{job_id.group(1)}/apply", data={"csrf_token": token}, follow_redirects=False
+    )
+    page = _finished(browser, runtime, again.headers["location"])
+    assert 'data-status="failed"' in page and "upload it again" in page
     assert "0012" in browser.get("/products").text
     export = browser.get("/imports/export?format=csv")
     assert export.content.decode("utf-8-sig").splitlines()[1].startswith("0012,")

@@ -29,13 +29,14 @@ from shelfcast.catalog.imports.service import (
     uploads_dir,
 )
 from shelfcast.db.base import utcnow
-from shelfcast.errors import NotFound
+from shelfcast.errors import InvalidInput, NotFound
 
 
 @dataclass(frozen=True)
 class PreparedImport:
     job: ImportRead
     account_id: int
+    stored_name: str
     sheet: Spreadsheet
     resolved: ResolvedMapping
 
@@ -52,11 +53,14 @@ def prepare_run(session: Session, data_dir: Path, import_id: int) -> PreparedImp
         separator=None if reading.separator is None else Separator(reading.separator),
         encoding=None if reading.encoding is None else TextEncoding(reading.encoding),
     )
-    sheet = open_spreadsheet(uploads_dir(data_dir) / job.stored_name, options)
+    path = uploads_dir(data_dir) / job.stored_name
+    if not path.exists():  # imported already (the file is deleted then), or cleaned up
+        raise InvalidInput.one(("file",), "the uploaded file is no longer here; upload it again")
+    sheet = open_spreadsheet(path, options)
     resolved = resolve_mapping(sheet.headers, job.mapping, definitions(session, job.account_id))
     refuse_missing(resolved.missing)
     repo.set_import(session, import_id, status=ImportStatus.RUNNING, started_at=utcnow())
-    return PreparedImport(import_read(job), job.account_id, sheet, resolved)
+    return PreparedImport(import_read(job), job.account_id, job.stored_name, sheet, resolved)
 
 
 def apply_rows(

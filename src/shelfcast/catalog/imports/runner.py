@@ -19,7 +19,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from shelfcast.catalog.imports import jobs
+from shelfcast.catalog.imports import jobs, service
 from shelfcast.catalog.imports.applying import Counts, ImportRun
 from shelfcast.catalog.imports.schemas import ImportRead
 from shelfcast.db.session import transaction
@@ -111,6 +111,8 @@ def execute_import(
             failure = "an unexpected error stopped the import; nothing was imported"
     with transaction(writes) as session:
         jobs.finish(session, import_id, run, failure)
+    if applied and failure is None:
+        service.delete_upload(data_dir, prepared.stored_name)  # done with: free the disk
     return Outcome(prepared.account_id, run, applied and failure is None, failure)
 
 
