@@ -21,7 +21,11 @@ from tests.web.api.support import Api, link_path
 from tests.web.conftest import ApiAccount
 
 IMAGES = {
-    "A-1": ["https://img.example/a1.jpg", "https://img.example/a2.jpg", "https://img.example/a3.jpg"],
+    "A-1": [
+        "https://img.example/a1.jpg",
+        "https://img.example/a2.jpg",
+        "https://img.example/a3.jpg",
+    ],
     "B-2": ["https://img.example/b1.jpg"],
     "C-3": [],
 }
