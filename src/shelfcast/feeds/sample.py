@@ -67,8 +67,9 @@ _SEPARATORS: Mapping[Separator, CsvSeparator] = {
     Separator.PIPE: CsvSeparator.PIPE,
     Separator.TAB: CsvSeparator.TAB,
 }
-# A CSV sample's encoding as the file's: UTF-16 is read but not written, and a
-# UTF-16 file carries a byte order mark, so UTF-8 with one (what reads it likewise).
+# A CSV sample's encoding as the file's. UTF-16 is read but not written: a
+# marketplace that gave out a UTF-16 sample reads its byte order mark, so it
+# gets UTF-8 with one (Unicode either way, nothing lost).
 _ENCODINGS: Mapping[TextEncoding, CsvEncoding] = {
     TextEncoding.UTF8: CsvEncoding.UTF_8,
     TextEncoding.UTF8_BOM: CsvEncoding.UTF_8_SIG,
