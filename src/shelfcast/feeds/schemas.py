@@ -23,7 +23,7 @@ from pydantic import (
     model_validator,
 )
 
-from shelfcast.feeds.presets import PRESETS, preset_columns
+from shelfcast.feeds.presets import PRESETS, preset_columns, preset_options
 from shelfcast.render import WRITERS
 from shelfcast.render.spec import (
     ColumnSource,
@@ -327,6 +327,8 @@ class FeedCreate(_FeedRules, _OutputOptions):
             defaults["csv_separator"] = preset.csv_separator.value
         if file_type != FileType.CSV.value and "sheet_name" not in filled:
             defaults["sheet_name"] = preset.sheet_name
+        for name, value in preset_options(preset).items():
+            defaults.setdefault(name, value)
         if "columns" not in filled:
             if any(c.price for c in preset.columns):
                 raise ValueError(
@@ -444,9 +446,9 @@ class PreviewRead(_Strict):
     )
 
 
-class PresetRead(_Strict):
+class PresetRead(_OutputOptions):
     """A marketplace preset: a feed body to start from (``POST /feeds`` takes it as it is,
-    once the merchant has filled in what only they know)."""
+    once the merchant has filled in what only they know), its output options included."""
 
     key: str
     marketplace: str
@@ -472,15 +474,19 @@ class SampleDetected(_Strict):
     format: str = Field(description="csv, xlsx, xls or ods (ods files are proposed as xlsx)")
     encoding: str | None = Field(description="The text encoding of a CSV sample")
     separator: CsvSeparator | None
+    decimal_separator: DecimalSeparator | None = Field(
+        default=None, description="The decimal mark the sample's numbers show, if they show one"
+    )
     sheet: str | None
     header_row: int
     headers: list[str]
     matched: int = Field(description="How many headers got a product field or price")
 
 
-class SampleProposal(_Strict):
+class SampleProposal(_OutputOptions):
     """A feed body proposed from a sample file (not saved): columns in the sample's order
-    with its headers; unmatched headers are empty constants for the merchant to fill."""
+    with its headers; unmatched headers are empty constants for the merchant to fill.
+    ``encoding`` and ``decimal_separator`` are the sample's own where it shows them."""
 
     store_name: str
     store_url: str
