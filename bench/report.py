@@ -89,6 +89,8 @@ ROWS: list[tuple[str, str, str]] = [
         )
     ),
     ("freshness_s", "s", "stock change committed -> link serves it (feed of N)"),
+    ("link_p99_under_writes_s", "s", "link fetch p99 during 20 writes/s (4 clients, N)"),
+    ("freshness_under_writes_s", "s", "last of those writes answered -> link serves it"),
     ("link_200_rps", "/s", "shelfcast serve: 200s of the 1,000-product file"),
     ("link_304_rps", "/s", "shelfcast serve: 304s (If-None-Match)"),
     ("link_big_mb_per_s", "MB/s", "shelfcast serve: the N-product file"),

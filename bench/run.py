@@ -42,6 +42,7 @@ from bench.links import Link, StockChange, link_figures
 from bench.load import wrk_binary
 from bench.nginx import nginx_binary
 from bench.report import evaluate, print_table
+from bench.storm_run import storm_figures
 from shelfcast.accounts import service as accounts
 from shelfcast.accounts.models import Account
 from shelfcast.db.database import open_database
@@ -60,6 +61,8 @@ RESULTS = ROOT / "results"
 SMALL_PRODUCTS = 1_000
 SMALL_ACCOUNT = "small"
 XLS_ROWS = 65_535  # an XLS sheet's 65,536 rows, less the header
+STORM_RATE = 20.0  # writes a second of the write storm (bench.storm_run)
+STORM_S = 20.0
 console = Console(stderr=True)
 
 
@@ -411,6 +414,12 @@ def bench_database(
         figures.update(import_figures(products, run_dir))
     if with_links:
         figures.update(links(url, meta, run_dir))
+        say(f"write storm: {STORM_RATE:g} writes/s for {STORM_S:g} s while 4 clients fetch")
+        storm = storm_figures(url, meta, run_dir, [STORM_RATE], STORM_S)
+        under = storm[f"storm_{STORM_RATE:g}_per_s"]
+        figures["link_p99_under_writes_s"] = under["p99_s"]
+        figures["freshness_under_writes_s"] = under["freshness_s"]
+        figures["storm_detail"] = under
     return figures
 
 

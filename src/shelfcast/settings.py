@@ -28,8 +28,32 @@ class Settings(BaseSettings):
     link_wait_seconds: float = Field(
         default=10.0,
         ge=0,
-        description="How long a link request waits for a running rebuild before it is "
-        "answered with the previous complete file",
+        description="How long a link request may wait for the build of the newest version "
+        "when that build is expected to finish within this bound (from the last build's "
+        "duration); otherwise, e.g. while a build of an older version runs under a stream "
+        "of writes, it is answered at once with the newest complete file",
+    )
+    superseded_file_grace_seconds: float = Field(
+        default=60.0,
+        ge=0,
+        description="How long a feed file stays on disk after a newer version replaced it, "
+        "for requests (and nginx) that chose it a moment before",
+    )
+    rebuild_on_start: bool = Field(
+        default=True,
+        description="At start, queue every feed whose file is behind its data or missing "
+        "(after a crash or a restore)",
+    )
+    sweep_seconds: float = Field(
+        default=600.0,
+        gt=0,
+        description="How often the files of deleted feeds are looked for and removed",
+    )
+    shutdown_grace_seconds: float = Field(
+        default=10.0,
+        ge=0,
+        description="serve: how long open requests may finish after SIGTERM before the "
+        "server stops anyway",
     )
     first_build_wait_seconds: float = Field(
         default=300.0,

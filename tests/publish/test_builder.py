@@ -86,7 +86,7 @@ def test_nothing_is_rebuilt_when_nothing_changed(
     assert path.stat().st_mtime_ns == before.st_mtime_ns
 
 
-def test_a_change_builds_a_new_version_and_removes_the_old_one(
+def test_a_change_builds_a_new_version_and_removes_the_old_one_after_a_grace_period(
     database: Database, make_builder: MakeBuilder
 ) -> None:
     account_id, feed_id = committed_feed(database)
@@ -101,8 +101,16 @@ def test_a_change_builds_a_new_version_and_removes_the_old_one(
     assert key_order(second.key) > key_order(first.key)
     assert _quantity(builder, feed_id, second.key) == "7"
     names = sorted(p.name for p in builder.store.folder(feed_id).iterdir())
-    assert names == [f"{second.key}.csv", f"{second.key}.csv.gz"]
+    # The replaced file stays a while: a request may have chosen it a moment ago.
+    assert names == sorted(f"{k}.csv{gz}" for k in (first.key, second.key) for gz in ("", ".gz"))
     assert _state(database, feed_id).published_key == second.key
+
+    builder.grace_s = 0  # the grace period is over
+    set_stock(database, account_id, "8")
+    third = builder.build(feed_id)
+    assert third.key is not None
+    names = sorted(p.name for p in builder.store.folder(feed_id).iterdir())
+    assert names == [f"{third.key}.csv", f"{third.key}.csv.gz"]
 
 
 def test_a_settings_change_builds_a_new_version(
@@ -146,11 +154,16 @@ def test_a_failed_build_keeps_the_published_file_and_records_the_error(
     assert (state.published_key, state.last_key) == (good.key, failed.key)
     assert (state.last_status, state.last_error) == ("failed", "the rows query timed out")
 
-    builder.request(feed_id)  # asked for again: waiting requests wait for the new attempt
-    assert not builder.has_failed(feed_id, failed.key)
+    assert (state.failures, state.retry_at is not None) == (1, True)
+
+    builder.request_if_due(feed_id)  # a fetch during its backoff: it waits for it
+    assert builder.wait_idle(WAIT_S)
+    assert builder.has_failed(feed_id, failed.key)
     monkeypatch.undo()
     assert builder.build(feed_id) == BuildResult(Outcome.BUILT, failed.key)
-    assert _state(database, feed_id).last_error is None
+    state = _state(database, feed_id)
+    assert (state.last_error, state.failures, state.retry_at) == (None, 0, None)
+    assert not builder.has_failed(feed_id, failed.key)
 
 
 def test_leftovers_of_a_crashed_build_are_cleared_by_the_next_build(

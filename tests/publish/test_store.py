@@ -12,8 +12,8 @@ import pytest
 
 from shelfcast.publish.store import FileStore
 
-KEY_1 = "c1-s1-r1"
-KEY_2 = "c2-s1-r1"
+KEY_1 = "c1-s1-r1-f100"
+KEY_2 = "c2-s1-r1-f100"
 
 
 def _writer(data: bytes) -> Callable[[BinaryIO], int]:
@@ -78,18 +78,44 @@ def test_a_failed_write_leaves_the_previous_file_and_no_leftovers(
     assert store.path(3, KEY_1, "csv").read_bytes() == b"old\n"
 
 
-def test_remove_others_keeps_one_version_and_clears_leftovers(tmp_path: Path) -> None:
+def test_remove_superseded_keeps_replaced_files_for_the_grace_period_then_one_version(
+    tmp_path: Path,
+) -> None:
     store = FileStore(tmp_path)
     store.write(3, KEY_1, "csv", _writer(b"old\n"), gzipped=True)
     store.write(3, KEY_2, "csv", _writer(b"new\n"), gzipped=True)
     (store.folder(3) / ".tmp-crashed.csv").write_bytes(b"a build killed mid-w")
     store.write(4, KEY_1, "csv", _writer(b"other feed\n"), gzipped=False)
+    replaced_at = store.path(3, KEY_2, "csv").stat().st_mtime
 
-    store.remove_others(3, KEY_2)
+    store.remove_superseded(3, KEY_2, grace_s=60, now=replaced_at + 59)
+
+    assert sorted(p.name for p in store.folder(3).iterdir()) == [
+        f"{KEY_1}.csv",
+        f"{KEY_1}.csv.gz",
+        f"{KEY_2}.csv",
+        f"{KEY_2}.csv.gz",
+    ]
+    assert store.versions(3, KEY_2, "csv") == [KEY_2, KEY_1]  # newest first
+
+    store.remove_superseded(3, KEY_2, grace_s=60, now=replaced_at + 61)
 
     assert sorted(p.name for p in store.folder(3).iterdir()) == [f"{KEY_2}.csv", f"{KEY_2}.csv.gz"]
     assert store.path(4, KEY_1, "csv").exists()
-    store.remove_others(99, KEY_1)  # a feed without files: nothing to do
+    store.remove_superseded(99, KEY_1, grace_s=0)  # a feed without files: nothing to do
+
+
+def test_files_of_another_feed_with_the_same_id_are_neither_listed_nor_kept(
+    tmp_path: Path,
+) -> None:
+    store = FileStore(tmp_path)
+    deleted_feeds = "c9-s1-r1-f1"  # made at another time: another feed
+    store.write(3, deleted_feeds, "csv", _writer(b"someone else's\n"), gzipped=False)
+    store.write(3, KEY_2, "csv", _writer(b"new\n"), gzipped=False)
+
+    assert store.versions(3, KEY_2, "csv") == [KEY_2]
+    store.remove_superseded(3, KEY_2, grace_s=60)
+    assert [p.name for p in store.folder(3).iterdir()] == [f"{KEY_2}.csv"]
 
 
 def test_remove_feed_deletes_its_folder(tmp_path: Path) -> None:

@@ -135,5 +135,5 @@ def test_cell_of_32767_characters_fits() -> None:
 
 def test_invalid_sheet_name() -> None:
     spec = make_spec(FileType.XLS, [text_column("A")], sheet_name="a:b")
-    with pytest.raises(InvalidSheetName, match="contains :"):
+    with pytest.raises(InvalidSheetName, match="must not contain :"):
         render_bytes(spec, [])

@@ -41,6 +41,8 @@ def app_settings(database_url: str, tmp_path_factory: pytest.TempPathFactory) ->
         base_url=BASE_URL,
         secret_key="test-secret-key-for-tests",
         link_wait_seconds=10,
+        # The test database holds every test's feeds: a start-up check would build them all.
+        rebuild_on_start=False,
     )
 
 

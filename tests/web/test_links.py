@@ -6,6 +6,8 @@ import base64
 import gzip
 import hashlib
 import threading
+import time
+from collections.abc import Callable
 from datetime import timedelta
 from email.utils import format_datetime, parsedate_to_datetime
 from pathlib import Path
@@ -18,10 +20,11 @@ from sqlalchemy import select
 from shelfcast.accounts import service as accounts
 from shelfcast.db.session import transaction
 from shelfcast.feeds.models import FeedLink
+from shelfcast.publish import links
 from shelfcast.publish.builder import Outcome
-from shelfcast.web import public
 from shelfcast.web.runtime import Runtime
 from tests.publish.support import (
+    WAIT_S,
     BlockedRender,
     FailingRender,
     Shop,
@@ -398,10 +401,9 @@ def test_a_failed_build_keeps_the_previous_file_and_shows_its_error(
     )
     assert render.calls >= 1
 
-    monkeypatch.undo()  # the problem is fixed: the next request builds and gets the file
-    fixed = shop.fetch(**IDENTITY)
+    monkeypatch.undo()  # the problem is fixed: the retry after the backoff builds the file
+    fixed = _fetch_until(shop, lambda r: "age" not in r.headers)
     assert csv_rows(fixed.content)["A-1"][2] == "13"
-    assert "age" not in fixed.headers
     idle(runtime)
     build = shop.read_feed()["build"]
     assert (build["status"], build["error"]) == ("ok", None)
@@ -411,7 +413,7 @@ def test_a_new_feed_whose_build_fails_answers_503(
     client: TestClient, runtime: Runtime, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     shop = stocked_account(client, runtime)
-    FailingRender(monkeypatch, account_id=shop.account.id, error=ValueError("bad data"))
+    render = FailingRender(monkeypatch, account_id=shop.account.id, error=ValueError("bad data"))
     add_feed(shop)
 
     response = shop.fetch()
@@ -420,6 +422,15 @@ def test_a_new_feed_whose_build_fails_answers_503(
     assert response.headers["retry-after"] == "5"
     assert response.headers["cache-control"] == "no-store"
     assert shop.read_feed()["build"]["status"] == "failed"
+
+    # The failure is recorded: the next fetches answer at once, with when to come back
+    # (the retry's backoff), and do not start a build each.
+    started = time.monotonic()
+    again = [shop.fetch() for _ in range(5)]
+    assert time.monotonic() - started < 2
+    assert {r.status_code for r in again} == {503}
+    assert all(1 <= int(r.headers["retry-after"]) <= 300 for r in again)
+    assert render.calls <= 2  # the first build, and at most its retry after the backoff
 
 
 def test_nothing_is_rebuilt_when_nothing_changed(shop: Shop, runtime: Runtime) -> None:
@@ -449,15 +460,15 @@ def test_a_file_replaced_while_it_is_being_sent_is_sent_whole(
     shop: Shop, runtime: Runtime, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     body = shop.fetch(**IDENTITY).content
-    original = public._open
+    original = links.open_first
 
-    def open_then_unlink(*args: object, **kwargs: object) -> public.OpenedFile | None:
+    def open_then_unlink(*args: object, **kwargs: object) -> links.OpenedFile | None:
         opened = original(*args, **kwargs)  # type: ignore[arg-type]
         assert opened is not None
         opened.path.unlink()  # as the builder does once a newer file is published
         return opened
 
-    monkeypatch.setattr(public, "_open", open_then_unlink)
+    monkeypatch.setattr(links, "open_first", open_then_unlink)
     response = shop.fetch(**IDENTITY)
 
     assert response.status_code == 200
@@ -472,3 +483,12 @@ def test_a_file_lost_from_disk_is_built_again(shop: Shop, runtime: Runtime) -> N
 
     assert response.status_code == 200
     assert response.content == body
+
+
+def _fetch_until(shop: Shop, done: Callable[[httpx.Response], bool]) -> httpx.Response:
+    deadline = time.monotonic() + WAIT_S
+    while True:
+        response = shop.fetch(**IDENTITY)
+        if done(response) or time.monotonic() > deadline:
+            return response
+        time.sleep(0.1)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, Enum, ForeignKey, Index, String
+from sqlalchemy import CheckConstraint, Enum, ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shelfcast.db.base import Base, utcnow
@@ -91,5 +91,8 @@ class User(Base):
     # An argon2id PHC string ($argon2id$v=19$m=...,t=...,p=...$salt$hash).
     password_hash: Mapped[str] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Sessions carry the epoch they began in; bumping it (sign-out, a new password)
+    # ends every session of the user server-side, copied cookies included.
+    session_epoch: Mapped[int] = mapped_column(default=0, server_default=text("0"))
     # Chosen in the language menu; None follows the browser, then the account.
     language: Mapped[Language | None] = mapped_column(_language_type("language"), default=None)

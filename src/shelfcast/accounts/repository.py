@@ -112,7 +112,14 @@ def user_with_account(session: Session, user_id: int) -> tuple[User, Account] | 
 
 def set_password_hash(session: Session, user: User, password_hash: str) -> None:
     user.password_hash = password_hash
+    user.session_epoch += 1  # a new password ends the sessions signed in with the old one
     session.flush()
+
+
+def end_sessions(session: Session, user_id: int) -> None:
+    session.execute(
+        update(User).where(User.id == user_id).values(session_epoch=User.session_epoch + 1)
+    )
 
 
 def set_user_language(session: Session, user_id: int, language: Language | None) -> None:

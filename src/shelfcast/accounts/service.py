@@ -236,6 +236,11 @@ def authenticate_user(session: Session, email: str, password: str) -> User | Non
     return user
 
 
+def end_sessions(session: Session, user_id: int) -> None:
+    """End every session of the user (sign-out): their cookies stop working at once."""
+    repo.end_sessions(session, user_id)
+
+
 def get_user_with_account(session: Session, user_id: int) -> tuple[User, Account] | None:
     """A signed-in user and their account, or None when the user no longer exists."""
     return repo.user_with_account(session, user_id)

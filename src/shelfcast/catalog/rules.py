@@ -167,7 +167,7 @@ def decimal_problem(value: Decimal, *, negative_ok: bool) -> str | None:
         return "must be a finite number"
     if value < 0 and not negative_ok:
         return "must be 0 or more"
-    if abs(value) >= DECIMAL_LIMIT:
+    if value.copy_abs() >= DECIMAL_LIMIT:  # abs() would overflow the context on 1e1000000
         return f"must be less than {DECIMAL_LIMIT:f} in size"
     places = _places(value)
     if places > DECIMAL_PLACES:

@@ -7,11 +7,20 @@ every caller, API or CLI, gets the same ``InvalidInput`` naming each bad field.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    StrictStr,
+)
 
 from shelfcast.catalog.models import CustomFieldType
 
@@ -128,6 +137,27 @@ class CategoryRead(_Schema):
 
 # --- products ---------------------------------------------------------------------------
 
+_DECIMAL_TEXT = re.compile(r"-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?")
+
+
+def _plain_decimal(value: Any) -> Any:
+    """A decimal as a JSON number, or as a string of digits with an optional sign,
+    point and exponent: "1_000", " 5 ", "0x10" and true are refused, never read as a
+    number."""
+    if isinstance(value, bool):
+        raise ValueError("must be a number, not true or false")
+    if isinstance(value, str) and not _DECIMAL_TEXT.fullmatch(value):
+        shown = value if len(value) <= 20 else value[:19] + "…"
+        raise ValueError(
+            f"must be a decimal number such as 12.50 (got {shown!r}): digits, an optional "
+            "leading -, one decimal point and an exponent such as E+3; no spaces or "
+            "underscores"
+        )
+    return value
+
+
+ApiDecimal = Annotated[Decimal, BeforeValidator(_plain_decimal)]
+
 # A custom field's value as sent. Tried left to right with strict types so a
 # string stays a string ("0012" is not the number 12) and JSON true is not 1.
 CustomValue = Annotated[
@@ -145,11 +175,11 @@ class ProductUpsert(_Schema):
     description: str | None = None
     brand: str | None = None
     unit: str | None = None
-    weight: Decimal | None = None
+    weight: ApiDecimal | None = None
     images: list[str] | None = Field(
         default=None, description="Image URLs in order; replaces the product's images"
     )
-    prices: dict[str, Decimal | None] | None = Field(
+    prices: dict[str, ApiDecimal | None] | None = Field(
         default=None,
         description="Amount per price type name; null removes that price, a null map all prices",
     )
@@ -210,7 +240,7 @@ class ProductPage(_Schema):
 class StockLevelSet(_Schema):
     sku: str
     warehouse_id: int
-    quantity: Decimal
+    quantity: ApiDecimal
 
 
 class StockSet(_Schema):

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from shelfcast.accounts import service as accounts
 from shelfcast.accounts.models import Plan
 from shelfcast.cli import catalog_files
+from shelfcast.db import backup
 from shelfcast.db.database import Database, open_database
 from shelfcast.db.session import transaction
 from shelfcast.demo import DEMO_ACCOUNT_NAME, create_demo, delete_demo
@@ -163,7 +164,38 @@ def serve(
         workers=workers,
         log_level="warning",
         access_log=False,
+        # Requests still waiting (a first build, a slow client) must not keep a
+        # stopping server up: after this it closes them and stops.
+        timeout_graceful_shutdown=max(1, round(settings.shutdown_grace_seconds)),
     )
+
+
+@app.command("backup")
+def backup_command(
+    path: Annotated[Path, typer.Argument(help="A new folder for the backup")],
+) -> None:
+    """Back up a SQLite installation online: the database and the built feed files
+    (PostgreSQL: use pg_dump, see the README)."""
+    settings = Settings()
+    try:
+        backup.backup(settings.database_url, settings.data_dir, path)
+    except ShelfcastError as error:
+        raise fail(str(error)) from None
+    console.print(f"Backed up to {path}")
+
+
+@app.command("restore")
+def restore_command(
+    path: Annotated[Path, typer.Argument(help="A folder written by shelfcast backup")],
+) -> None:
+    """Restore a backup into an empty installation (no database file, no feed files)."""
+    settings = Settings()
+    try:
+        backup.restore(settings.database_url, settings.data_dir, path)
+    except ShelfcastError as error:
+        raise fail(str(error)) from None
+    open_database(settings).close()  # migrated to this version's schema
+    console.print(f"Restored from {path}")
 
 
 @app.command("render")

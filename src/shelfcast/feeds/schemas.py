@@ -13,10 +13,19 @@ from decimal import Decimal
 from typing import Annotated, Any, Self
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    field_validator,
+    model_validator,
+)
 
 from shelfcast.errors import N_
-from shelfcast.feeds.presets import PRESETS, preset_columns
+from shelfcast.feeds.presets import PRESETS, preset_columns, preset_options
+from shelfcast.render import WRITERS
 from shelfcast.render.spec import (
     ColumnSource,
     CsvEncoding,
@@ -27,7 +36,6 @@ from shelfcast.render.spec import (
 )
 
 FILE_NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
-SHEET_NAME_FORBIDDEN = set("[]:*?/\\")
 MAX_HEADER_ROW = 1000
 MAX_COLUMNS = 1000
 DEFAULT_GUARD_PERCENT = 50
@@ -82,19 +90,13 @@ def check_file_name(value: str) -> str:
 
 
 def check_sheet_name(value: str) -> str:
-    if not 1 <= len(value) <= 31:
-        raise ValueError(N_("must be 1 to 31 characters long (Excel's rule)"))
     if _CONTROL.search(value):
         raise ValueError(_NO_CONTROL)
-    bad = sorted(SHEET_NAME_FORBIDDEN.intersection(value))
-    if bad:
-        raise ValueError(
-            f"must not contain {' '.join(bad)} (Excel forbids [ ] : * ? / \\ in sheet names)"
-        )
-    if value.startswith("'") or value.endswith("'"):
-        raise ValueError(N_("must not start or end with an apostrophe (Excel's rule)"))
-    if value.casefold() == "history":
-        raise ValueError(N_("must not be 'History', a name Excel reserves"))
+    # The writers own the rules (Excel counts UTF-16 units): what validates, builds.
+    for file_type in (FileType.XLSX, FileType.XLS):
+        problem = WRITERS[file_type].sheet_name_problem(value)
+        if problem is not None:
+            raise ValueError(problem)
     return value
 
 
@@ -129,6 +131,12 @@ class ColumnIn(_Strict):
             raise ValueError(
                 N_("must not contain control characters (tabs and line breaks are allowed)")
             )
+        if value is not None:
+            # The feed may be (or become) an Excel file: its cell limit holds for all.
+            for file_type in (FileType.XLSX, FileType.XLS):
+                problem = WRITERS[file_type].text_problem(value)
+                if problem is not None:
+                    raise ValueError(problem)
         return value
 
     @model_validator(mode="after")
@@ -158,7 +166,26 @@ class ColumnRead(_Strict):
     value: str | None = None
 
 
-Columns = Annotated[list[ColumnIn], Field(min_length=1, max_length=MAX_COLUMNS)]
+# The worst case of one row: the fixed text of all columns (headers and constant
+# values) adds up to at most this many characters (docs/design-decisions.md).
+MAX_ROW_FIXED_CHARS = 1_000_000
+
+
+def check_row_size(columns: list[ColumnIn]) -> list[ColumnIn]:
+    fixed = sum(len(c.header) + len(c.value or "") for c in columns)
+    if fixed > MAX_ROW_FIXED_CHARS:
+        raise ValueError(
+            f"the headers and constant values add up to {fixed:,} characters a row; "
+            f"at most {MAX_ROW_FIXED_CHARS:,} are allowed"
+        )
+    return columns
+
+
+Columns = Annotated[
+    list[ColumnIn],
+    Field(min_length=1, max_length=MAX_COLUMNS),
+    AfterValidator(check_row_size),
+]
 WarehouseIds = Annotated[list[int], Field(min_length=1)]
 # A stock buffer or cap: a quantity as stock levels hold them (four places at most).
 StockAmount = Annotated[Decimal, Field(ge=0, le=10**9, decimal_places=4, allow_inf_nan=False)]
@@ -246,8 +273,9 @@ class _FeedRules(_Strict):
 
     @field_validator("sheet_name", check_fields=False)
     @classmethod
-    def _sheet_name(cls, value: str) -> str:
-        return check_sheet_name(value)
+    def _sheet_name(cls, value: str | None) -> str | None:
+        # null is "no sheet name" (a CSV feed, or a PATCH that leaves it as it is).
+        return None if value is None else check_sheet_name(value)
 
     @field_validator("preset", check_fields=False)
     @classmethod
@@ -273,8 +301,8 @@ class FeedCreate(_FeedRules, _OutputOptions):
     file_name: str
     sheet_name: str | None = None
     header_row: Annotated[int, Field(ge=1, le=MAX_HEADER_ROW)] = 1
-    include_zero_stock: bool = False
-    enabled: bool = True
+    include_zero_stock: StrictBool = False
+    enabled: StrictBool = True
     columns: Columns
     preset: str | None = Field(
         default=None,
@@ -304,6 +332,8 @@ class FeedCreate(_FeedRules, _OutputOptions):
             defaults["csv_separator"] = preset.csv_separator.value
         if file_type != FileType.CSV.value and "sheet_name" not in filled:
             defaults["sheet_name"] = preset.sheet_name
+        for name, value in preset_options(preset).items():
+            defaults.setdefault(name, value)
         if "columns" not in filled:
             if any(c.price for c in preset.columns):
                 raise ValueError(
@@ -325,8 +355,8 @@ class FeedUpdate(_FeedRules):
     file_name: str | None = None
     sheet_name: str | None = None
     header_row: Annotated[int, Field(ge=1, le=MAX_HEADER_ROW)] | None = None
-    include_zero_stock: bool | None = None
-    enabled: bool | None = None
+    include_zero_stock: StrictBool | None = None
+    enabled: StrictBool | None = None
     columns: Columns | None = None
     encoding: CsvEncoding | None = None
     decimal_separator: DecimalSeparator | None = None
@@ -409,7 +439,7 @@ class IntegrationRead(_Strict):
 
 
 class IntegrationUpdate(_Strict):
-    enabled: bool
+    enabled: StrictBool  # 0, 1, "yes" are refused: a switch is true or false
 
 
 class PreviewRead(_Strict):
@@ -421,9 +451,9 @@ class PreviewRead(_Strict):
     )
 
 
-class PresetRead(_Strict):
+class PresetRead(_OutputOptions):
     """A marketplace preset: a feed body to start from (``POST /feeds`` takes it as it is,
-    once the merchant has filled in what only they know)."""
+    once the merchant has filled in what only they know), its output options included."""
 
     key: str
     marketplace: str
@@ -449,15 +479,19 @@ class SampleDetected(_Strict):
     format: str = Field(description="csv, xlsx, xls or ods (ods files are proposed as xlsx)")
     encoding: str | None = Field(description="The text encoding of a CSV sample")
     separator: CsvSeparator | None
+    decimal_separator: DecimalSeparator | None = Field(
+        default=None, description="The decimal mark the sample's numbers show, if they show one"
+    )
     sheet: str | None
     header_row: int
     headers: list[str]
     matched: int = Field(description="How many headers got a product field or price")
 
 
-class SampleProposal(_Strict):
+class SampleProposal(_OutputOptions):
     """A feed body proposed from a sample file (not saved): columns in the sample's order
-    with its headers; unmatched headers are empty constants for the merchant to fill."""
+    with its headers; unmatched headers are empty constants for the merchant to fill.
+    ``encoding`` and ``decimal_separator`` are the sample's own where it shows them."""
 
     store_name: str
     store_url: str

@@ -66,8 +66,11 @@ class Published:
     at: datetime
 
 
-def publish_held(session: Session, store: FileStore, account_id: int, feed_id: int) -> Published:
-    """Publish the build the guard held: its file takes the link, its numbers the build row.
+def publish_held(
+    session: Session, store: FileStore, account_id: int, feed_id: int, *, grace_s: float
+) -> Published:
+    """Publish the build the guard held: its file takes the link, its numbers the build row;
+    the file it replaces stays ``grace_s`` for requests that already chose it.
 
     The caller holds the feed's build lock (no build runs meanwhile) and commits.
     Raises ``NotFound`` for another account's feed and ``Conflict`` when nothing is held.
@@ -109,5 +112,5 @@ def publish_held(session: Session, store: FileStore, account_id: int, feed_id: i
         outcome=BuildOutcome.PUBLISHED,
         reason="published by the merchant after the guard held it",
     )
-    store.remove_others(feed_id, key)
+    store.remove_superseded(feed_id, key, grace_s)
     return Published(key=key, rows=rows, at=now)

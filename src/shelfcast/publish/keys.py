@@ -26,6 +26,11 @@ def key_order(key: str) -> tuple[int, ...]:
     return tuple(int(part[1:]) for part in key.split("-"))
 
 
+def same_feed(key: str, other: str) -> bool:
+    """Whether two keys belong to the same feed (the same creation time, ``f`` part)."""
+    return key.rpartition("-")[2] == other.rpartition("-")[2] and key.startswith("c")
+
+
 def etag(feed_id: int, key: str, *, gzipped: bool = False) -> str:
     """A strong ETag: one per (feed, version, encoding)."""
     return f'"{feed_id}-{key}{"-gz" if gzipped else ""}"'

@@ -5,7 +5,16 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import BigInteger, ForeignKey, Index, Integer, PrimaryKeyConstraint, String, Text
+from sqlalchemy import (
+    BigInteger,
+    ForeignKey,
+    Index,
+    Integer,
+    PrimaryKeyConstraint,
+    String,
+    Text,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shelfcast.db.base import Base
@@ -25,6 +34,9 @@ class FeedBuild(Base):
     ``published_*`` describe the file the link serves (the last good build);
     ``last_*`` the latest attempt, which may have failed — then the link keeps
     serving the published file and the merchant sees ``last_error``.
+    ``building_*`` name the build under way (links decide from it whether waiting
+    can help); ``failures`` counts failed builds in a row and ``retry_at`` is when
+    the next attempt is due (exponential backoff).
     """
 
     __tablename__ = "feed_builds"
@@ -49,6 +61,10 @@ class FeedBuild(Base):
     held_rows: Mapped[int | None] = mapped_column(default=None)
     held_bytes: Mapped[int | None] = mapped_column(BigInteger, default=None)
     held_reason: Mapped[str | None] = mapped_column(Text, default=None)
+    building_key: Mapped[str | None] = mapped_column(String(100))
+    building_since: Mapped[datetime | None]
+    failures: Mapped[int] = mapped_column(default=0, server_default=text("0"))
+    retry_at: Mapped[datetime | None]
 
 
 class BuildRecord(Base):

@@ -46,6 +46,12 @@ class LinkTarget:
     published_key: str | None
     published_at: datetime | None
     held_key: str | None
+    building_key: str | None
+    building_since: datetime | None
+    last_key: str | None
+    last_status: str | None
+    last_seconds: float | None
+    retry_at: datetime | None
     encoding: str = "utf-8"  # a CSV file's, for the charset it is served with
 
     @property
@@ -72,6 +78,12 @@ _LINK_TARGET = (
         FeedBuild.published_key,
         FeedBuild.published_at,
         FeedBuild.held_key,
+        FeedBuild.building_key,
+        FeedBuild.building_since,
+        FeedBuild.last_key,
+        FeedBuild.last_status,
+        FeedBuild.last_seconds,
+        FeedBuild.retry_at,
         FeedFile.encoding,
     )
     .select_from(FeedLink)
@@ -137,6 +149,37 @@ def build_keys(session: Session, account_id: int) -> list[tuple[int, str, str | 
         .where(FeedFile.account_id == account_id)
     )
     return [(row[0], version_key(row[1], row[2], row[3]), row[4]) for row in rows]
+
+
+@dataclass(frozen=True, slots=True)
+class FeedVersion:
+    """What a feed should serve now, and what it serves (for the check at start-up)."""
+
+    feed_id: int
+    key: str
+    file_type: str
+    published_key: str | None
+
+
+def feed_versions(session: Session) -> list[FeedVersion]:
+    """Every feed's current version key and published key, in one query."""
+    rows = session.execute(
+        select(
+            FeedFile.id,
+            Account.catalog_version,
+            FeedFile.settings_version,
+            FeedFile.created_at,
+            FeedFile.file_type,
+            FeedBuild.published_key,
+        )
+        .join(Account, Account.id == FeedFile.account_id)
+        .outerjoin(FeedBuild, FeedBuild.feed_id == FeedFile.id)
+        .order_by(FeedFile.id)
+    )
+    return [
+        FeedVersion(feed_id, version_key(catalog, settings, created), str(file_type), published)
+        for feed_id, catalog, settings, created, file_type, published in rows
+    ]
 
 
 def feed_ids_of_account(session: Session, account_id: int) -> Sequence[int]:

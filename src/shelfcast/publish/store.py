@@ -1,20 +1,26 @@
 """The folder of built feed files: one file per (feed, version key), renamed into place.
 
-A file's name holds its version key, so a path never changes content: readers
-that opened an older file keep reading a complete file even after a newer one
-is published and the older one unlinked.
+A file's name holds its version key, so a path never changes content, and any
+file under a version name is complete. Readers that opened an older file keep
+reading a complete file even after it is unlinked; a superseded version is kept
+for a grace period anyway, so a request that chose it a moment ago (or nginx,
+which opens the file by name after the app answered) still finds it.
 """
 
 from __future__ import annotations
 
 import gzip
+import itertools
 import os
 import shutil
 import tempfile
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterable
 from contextlib import suppress
 from pathlib import Path
 from typing import BinaryIO, TypeVar
+
+from shelfcast.publish.keys import key_order, same_feed
 
 T = TypeVar("T")
 GZIP_LEVEL = 6
@@ -102,16 +108,80 @@ class FileStore:
         if gzipped:
             self._write_gzip(target, self.gzip_path(feed_id, to_key, extension))
 
-    def remove_others(self, feed_id: int, keep_key: str, *also_keep: str) -> None:
-        """Delete the feed's files of other versions (and leftovers of crashed builds)."""
+    def gzip_missing(self, feed_id: int, key: str, extension: str) -> bool:
+        """Whether the plain file is in place and its compressed copy is not (lost in a crash)."""
+        return (
+            self.path(feed_id, key, extension).exists()
+            and not self.gzip_path(feed_id, key, extension).exists()
+        )
+
+    def add_gzip(self, feed_id: int, key: str, extension: str) -> None:
+        """Write the compressed copy of a plain file that is already in place."""
+        plain = self.path(feed_id, key, extension)
+        self._write_gzip(plain, self.gzip_path(feed_id, key, extension))
+
+    def versions(self, feed_id: int, like_key: str, extension: str) -> list[str]:
+        """The version keys of the feed's complete files, newest first.
+
+        Only keys of the same feed (its creation time is part of the key): a
+        deleted feed whose id came back left files that are not this feed's.
+        """
+        suffix = f".{extension}"
+        try:
+            names = os.listdir(self.folder(feed_id))
+        except FileNotFoundError:
+            return []
+        keys = [
+            name.removesuffix(suffix)
+            for name in names
+            if name.endswith(suffix) and not name.startswith(".")
+        ]
+        return sorted((k for k in keys if same_feed(k, like_key)), key=key_order, reverse=True)
+
+    def remove_superseded(
+        self,
+        feed_id: int,
+        keep_key: str,
+        grace_s: float,
+        now: float | None = None,
+        *,
+        also_keep: Iterable[str] = (),
+    ) -> None:
+        """Delete what links can no longer need: leftovers of crashed builds, files of
+        a deleted feed with the same id, and versions older than ``keep_key`` whose
+        successor was published more than ``grace_s`` ago. ``keep_key``, anything
+        newer and ``also_keep`` (a build the publish guard holds) stay.
+        """
         folder = self.folder(feed_id)
-        if not folder.is_dir():
+        try:
+            entries = list(os.scandir(folder))
+        except FileNotFoundError:
             return
-        kept = tuple(f"{key}." for key in (keep_key, *also_keep))
-        for entry in folder.iterdir():
-            if not entry.name.startswith(kept):
+        now = time.time() if now is None else now
+        published: dict[str, float] = {}  # key -> when its plain file was renamed in
+        for entry in entries:
+            key, dot, _ = entry.name.partition(".")
+            if key and dot and entry.name.count(".") == 1 and same_feed(key, keep_key):
                 with suppress(FileNotFoundError):
-                    entry.unlink()
+                    published[key] = entry.stat().st_mtime
+        newer_first = sorted(published, key=key_order, reverse=True)
+        keep = {keep_key, *also_keep}
+        for newer, older in itertools.pairwise(newer_first):
+            if key_order(older) >= key_order(keep_key) or now - published[newer] < grace_s:
+                keep.add(older)
+        for entry in entries:
+            key = entry.name.partition(".")[0]
+            if key not in keep or entry.name.startswith("."):
+                with suppress(FileNotFoundError):
+                    os.unlink(entry.path)
+
+    def feed_ids(self) -> list[int]:
+        """The ids of the feeds that have a folder of files."""
+        try:
+            names = os.listdir(self.root / "feeds")
+        except FileNotFoundError:
+            return []
+        return sorted(int(name) for name in names if name.isdigit())
 
     def remove_feed(self, feed_id: int) -> None:
         shutil.rmtree(self.folder(feed_id), ignore_errors=True)

@@ -43,8 +43,8 @@ class InvalidSheetName(InvalidSpec):
         self.sheet_name = sheet_name
         super().__init__(
             f"The sheet name {_preview(sheet_name)} {reason}. Excel sheet names have "
-            "1 to 31 characters, none of [ ] : * ? / \\, do not start or end with an "
-            "apostrophe and are not 'History'. Rename the sheet."
+            "1 to 31 characters (UTF-16 units), none of [ ] : * ? / \\, do not start or "
+            "end with an apostrophe and are not 'History'. Rename the sheet."
         )
 
 

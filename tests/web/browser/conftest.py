@@ -94,6 +94,8 @@ def live_server(
         secret_key="browser-tests-secret-key-0123456789",
         link_wait_seconds=10,
         first_build_wait_seconds=30,
+        # The test database holds every test's feeds: a start-up check would build them all.
+        rebuild_on_start=False,
     )
     app = create_app(settings)
     _product_images(folder / "images")

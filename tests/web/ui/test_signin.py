@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
+from shelfcast.accounts import repository as accounts_repo
+from shelfcast.accounts.models import User
+from shelfcast.db.session import transaction
 from shelfcast.settings import Settings
 from shelfcast.web.app import create_app
 from shelfcast.web.runtime import Runtime
@@ -121,3 +125,34 @@ def test_signing_out_ends_the_session(client: TestClient, runtime: Runtime) -> N
     assert response.headers["location"] == "/login"
     assert browser.get("/products", follow_redirects=False).status_code == 303
     assert "You are signed out." in browser.get("/login").text
+
+
+def test_signing_out_ends_the_session_server_side_for_a_copied_cookie(
+    client: TestClient, runtime: Runtime
+) -> None:
+    merchant = new_merchant(runtime, products=0)
+    browser = browser_for(client.app)  # type: ignore[arg-type]
+    login(browser, merchant.email, merchant.password)
+    copied = dict(browser.cookies)  # taken before signing out
+    token = csrf_of(browser.get("/products").text)
+    browser.post("/logout", data={"csrf_token": token}, follow_redirects=False)
+
+    thief = browser_for(client.app)  # type: ignore[arg-type]
+    for name, value in copied.items():
+        thief.cookies.set(name, value)
+    assert thief.get("/products", follow_redirects=False).status_code == 303
+
+
+def test_a_new_password_ends_the_sessions_signed_in_with_the_old_one(
+    client: TestClient, runtime: Runtime
+) -> None:
+    merchant = new_merchant(runtime, products=0)
+    browser = browser_for(client.app)  # type: ignore[arg-type]
+    login(browser, merchant.email, merchant.password)
+    assert browser.get("/products", follow_redirects=False).status_code == 200
+
+    with transaction(runtime.database.writes) as session:
+        user = session.scalars(select(User).where(User.email == merchant.email)).one()
+        accounts_repo.set_password_hash(session, user, user.password_hash)
+
+    assert browser.get("/products", follow_redirects=False).status_code == 303

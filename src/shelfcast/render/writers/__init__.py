@@ -48,6 +48,14 @@ class FeedWriter(Protocol):
         """The longest text one cell holds, in the format's own units (None: no limit)."""
         ...
 
+    def sheet_name_problem(self, name: str) -> str | None:
+        """What is wrong with ``name`` as the sheet's name in this format (None: nothing)."""
+        ...
+
+    def text_problem(self, text: str) -> str | None:
+        """What is wrong with ``text`` as one cell in this format (None: nothing)."""
+        ...
+
     def write(self, spec: FeedSpec, cells: Iterable[Sequence[str | Decimal]], out: BinaryIO) -> int:
         """Write the header and every cell row to ``out``; return the number of data rows."""
         ...

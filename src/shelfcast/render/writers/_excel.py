@@ -20,7 +20,6 @@ TEXT_LIMIT = 32_767
 TEXT_FAST_LIMIT = TEXT_LIMIT // 2
 
 _SHEET_NAME_FORBIDDEN = frozenset("[]:*?/\\")
-_SHEET_NAME_MAX = 31
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +37,19 @@ def utf16_length(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
+def text_problem(text: str) -> str | None:
+    """What is wrong with ``text`` as one Excel cell (None: nothing); Excel counts UTF-16."""
+    if len(text) <= TEXT_FAST_LIMIT:
+        return None
+    length = utf16_length(text)
+    if length <= TEXT_LIMIT:
+        return None
+    return (
+        f"must be at most {TEXT_LIMIT:,} characters as Excel counts them (it has "
+        f"{length:,}; an emoji or other character outside the BMP counts 2)"
+    )
+
+
 def check_text(text: str, column: str, row: int | None) -> None:
     """Raise :class:`CellTooLong` if ``text`` does not fit in one Excel cell."""
     length = utf16_length(text)
@@ -45,19 +57,38 @@ def check_text(text: str, column: str, row: int | None) -> None:
         raise CellTooLong(column, row, length, TEXT_LIMIT)
 
 
-def check_sheet_name(name: str) -> None:
-    """Raise :class:`InvalidSheetName` unless Excel (and both libraries) accept ``name``."""
-    if not name:
-        raise InvalidSheetName(name, "is empty")
-    if len(name) > _SHEET_NAME_MAX:
-        raise InvalidSheetName(name, f"has {len(name)} characters")
+SHEET_NAME_MAX = 31  # UTF-16 code units, as Excel and XlsxWriter count them
+
+
+def sheet_name_problem(name: str) -> str | None:
+    """What is wrong with ``name`` as an Excel sheet name (None: nothing).
+
+    The one home of the rules: the writers check with it before writing and the
+    feed settings are validated with it (through ``WRITERS``), so a name that
+    validates is a name that builds. Lengths are UTF-16 code units, as Excel
+    counts them: an emoji counts 2.
+    """
+    length = utf16_length(name)
+    if not 1 <= length <= SHEET_NAME_MAX:
+        return (
+            f"must be 1 to {SHEET_NAME_MAX} characters long as Excel counts them "
+            f"(it has {length}; an emoji or other character outside the BMP counts 2)"
+        )
     bad = sorted(set(name) & _SHEET_NAME_FORBIDDEN)
     if bad:
-        raise InvalidSheetName(name, "contains " + " ".join(bad))
+        return f"must not contain {' '.join(bad)} (Excel forbids [ ] : * ? / \\ in sheet names)"
     if name.startswith("'") or name.endswith("'"):
-        raise InvalidSheetName(name, "starts or ends with an apostrophe")
+        return "must not start or end with an apostrophe (Excel's rule)"
     if name.casefold() == "history":
-        raise InvalidSheetName(name, "is reserved by Excel")
+        return "must not be 'History', a name Excel reserves"
+    return None
+
+
+def check_sheet_name(name: str) -> None:
+    """Raise :class:`InvalidSheetName` unless Excel (and both libraries) accept ``name``."""
+    problem = sheet_name_problem(name)
+    if problem is not None:
+        raise InvalidSheetName(name, problem)
 
 
 def check_layout(spec: FeedSpec, limits: SheetLimits) -> None:

@@ -41,6 +41,14 @@ class CsvWriter:
     max_columns: int | None = None
     max_text_length: int | None = None
 
+    def sheet_name_problem(self, name: str) -> str | None:
+        """A CSV file has no sheet: any name will do."""
+        return None
+
+    def text_problem(self, text: str) -> str | None:
+        """A CSV cell holds any text."""
+        return None
+
     def write(self, spec: FeedSpec, cells: Iterable[Sequence[str | Decimal]], out: BinaryIO) -> int:
         """Write the empty rows, the header on line ``spec.header_row``, then the cell rows.
 

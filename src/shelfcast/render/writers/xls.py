@@ -18,6 +18,8 @@ from shelfcast.render.writers._excel import (
     SheetLimits,
     check_layout,
     check_text,
+    sheet_name_problem,
+    text_problem,
     too_many_rows,
 )
 
@@ -52,6 +54,14 @@ class XlsWriter:
     max_rows: int | None = LIMITS.max_rows
     max_columns: int | None = LIMITS.max_columns
     max_text_length: int | None = TEXT_LIMIT  # UTF-16 code units, as Excel counts
+
+    def sheet_name_problem(self, name: str) -> str | None:
+        """What is wrong with ``name`` as this format's sheet name (None: nothing)."""
+        return sheet_name_problem(name)
+
+    def text_problem(self, text: str) -> str | None:
+        """What is wrong with ``text`` as one cell of this format (None: nothing)."""
+        return text_problem(text)
 
     def write(self, spec: FeedSpec, cells: Iterable[Sequence[str | Decimal]], out: BinaryIO) -> int:
         """Write the workbook to ``out`` and return the number of data rows.

@@ -29,7 +29,14 @@ from shelfcast.render.errors import RenderError
 from shelfcast.render.spec import CellFormat, ColumnSource, FeedSpec
 from shelfcast.render.values import format_decimal
 from shelfcast.render.writers._common import wrong_width
-from shelfcast.render.writers._excel import TEXT_LIMIT, SheetLimits, check_layout, too_many_rows
+from shelfcast.render.writers._excel import (
+    TEXT_LIMIT,
+    SheetLimits,
+    check_layout,
+    sheet_name_problem,
+    text_problem,
+    too_many_rows,
+)
 from shelfcast.render.writers._sheet_xml import TEXT, CellKind, SheetXml, Texts
 from shelfcast.render.writers._xlsx_parts import SHEET_PART, fixed_parts, sheet_end, sheet_start
 from shelfcast.render.writers._zip import RawDeflater, ZipWriter, crc32_combine
@@ -180,6 +187,14 @@ class XlsxWriter:
     max_rows: int | None = LIMITS.max_rows
     max_columns: int | None = LIMITS.max_columns
     max_text_length: int | None = TEXT_LIMIT  # UTF-16 code units, as Excel counts
+
+    def sheet_name_problem(self, name: str) -> str | None:
+        """What is wrong with ``name`` as this format's sheet name (None: nothing)."""
+        return sheet_name_problem(name)
+
+    def text_problem(self, text: str) -> str | None:
+        """What is wrong with ``text`` as one cell of this format (None: nothing)."""
+        return text_problem(text)
 
     def write(self, spec: FeedSpec, cells: Iterable[Sequence[str | Decimal]], out: BinaryIO) -> int:
         """Write the workbook to ``out`` and return the number of data rows.

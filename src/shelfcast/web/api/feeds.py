@@ -133,7 +133,9 @@ def publish_held_build(
     with runtime.builder.feed_lock(feed_id) as locked:
         if not locked:
             raise Conflict("A build of this file is running; publish again in a moment.")
-        done = guard.publish_held(session, runtime.store, account.id, feed_id)
+        done = guard.publish_held(
+            session, runtime.store, account.id, feed_id, grace_s=runtime.builder.grace_s
+        )
     return PublishRead(key=done.key, rows=done.rows, published_at=done.at)
 
 

@@ -193,6 +193,16 @@ class FeedFormState:
             header_row=str(preset.header_row),
             include_zero_stock=preset.include_zero_stock,
             enabled=preset.enabled,
+            options=OptionsState(
+                encoding=preset.encoding.value,
+                decimal_separator=preset.decimal_separator.value,
+                line_breaks=preset.line_breaks.value,
+                formula_protection=preset.formula_protection,
+                round_quantities_down=preset.round_quantities_down,
+                negative_stock_as_zero=preset.negative_stock_as_zero,
+                in_stock=preset.availability_labels.in_stock,
+                out_of_stock=preset.availability_labels.out_of_stock,
+            ),
             preset=(preset.preset or "") if isinstance(preset, PresetRead) else "",
             columns=[_column_state(c) for c in preset.columns],
         )

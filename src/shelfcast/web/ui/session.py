@@ -16,6 +16,7 @@ from shelfcast.web.i18n import choose_language, use_language
 from shelfcast.web.i18n.context import SESSION_KEY as LANGUAGE_KEY
 
 USER_KEY = "uid"
+EPOCH_KEY = "epoch"  # the user's session epoch when the session began
 FLASH_KEY = "flash"
 FlashKind = Literal["success", "info", "error"]
 
@@ -56,6 +57,8 @@ def signed_in_reading(request: Request, session: ReadSessionDep) -> SignedIn:
 def _signed_in(request: Request, session: Session) -> SignedIn:
     user_id = request.session.get(USER_KEY)
     found = accounts.get_user_with_account(session, user_id) if isinstance(user_id, int) else None
+    if found is not None and request.session.get(EPOCH_KEY) != found[0].session_epoch:
+        found = None  # ended server-side: signed out elsewhere, or the password changed
     if found is None:
         request.session.pop(USER_KEY, None)
         raise LoginRequired

@@ -59,7 +59,9 @@ def publish_held(
         try:
             if not locked:
                 raise Conflict("A build of this file is running; publish again in a moment.")
-            done = guard.publish_held(session, runtime.store, signed.account_id, feed_id)
+            done = guard.publish_held(
+                session, runtime.store, signed.account_id, feed_id, grace_s=runtime.builder.grace_s
+            )
         except Conflict as error:
             flash(request, "error", str(error))
             return redirect(f"{FILES}/{feed_id}/health")

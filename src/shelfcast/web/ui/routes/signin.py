@@ -12,7 +12,7 @@ from shelfcast.web.i18n.context import SESSION_KEY as LANGUAGE_KEY
 from shelfcast.web.ui.rendering import HOME, page, redirect, safe_next
 from shelfcast.web.ui.routes._router import FormDep, page_router
 from shelfcast.web.ui.security import new_csrf_secret
-from shelfcast.web.ui.session import USER_KEY, flash
+from shelfcast.web.ui.session import EPOCH_KEY, USER_KEY, flash
 from shelfcast.web.ui.state import ui_state
 
 router = page_router()
@@ -69,12 +69,16 @@ def login(request: Request, session: SessionDep, form: FormDep) -> Response:
     limiter.succeeded(normalized, address)
     request.session.clear()  # nothing of the anonymous session carries over
     request.session[USER_KEY] = user.id
+    request.session[EPOCH_KEY] = user.session_epoch
     new_csrf_secret(request)
     return redirect(target)
 
 
 @router.post("/logout")
-def logout(request: Request) -> Response:
+def logout(request: Request, session: SessionDep) -> Response:
+    user_id = request.session.get(USER_KEY)
+    if isinstance(user_id, int):
+        accounts.end_sessions(session, user_id)  # a copy of the cookie stops working too
     language = request.session.get(LANGUAGE_KEY)
     request.session.clear()
     if language is not None:  # the sign-in page goes on in the language of the pages
