@@ -228,12 +228,38 @@ def product_ids_by_sku(session: Session, account_id: int, skus: Sequence[str]) -
 
 
 def insert_products(session: Session, rows: Sequence[Mapping[str, Any]]) -> dict[str, int]:
-    """Insert products (every dict with the same keys); answers their ids by sku."""
+    """Insert one account's products (every dict with the same keys, ``account_id``
+    and both timestamps included); answers their ids by sku.
+
+    Plain tuples straight to the driver's executemany, then one lookup of the
+    ids: SQLAlchemy's per-row parameter processing of an INSERT ... RETURNING
+    cost more than the database's own work (a third of a CSV import's time).
+    Each column's bind processor (``FixedDecimal``'s units, SQLite's datetime
+    text) is still applied, so the stored values are those of the Core path.
+    """
     if not rows:
         return {}
     table = cast(Table, Product.__table__)
-    result = session.execute(insert(table).returning(table.c.sku, table.c.id), rows)
-    return dict(result.all())
+    names = list(rows[0])
+    connection = session.connection()
+    dialect = connection.dialect
+    processors = [
+        (i, processor)
+        for i, name in enumerate(names)
+        if (processor := table.c[name].type.dialect_impl(dialect).bind_processor(dialect))
+    ]
+    params: list[Any] = []
+    for row in rows:
+        values = [row[name] for name in names]
+        for i, processor in processors:
+            values[i] = processor(values[i])
+        params.append(tuple(values))
+    mark = "?" if dialect.paramstyle == "qmark" else "%s"
+    connection.exec_driver_sql(
+        f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join([mark] * len(names))})",
+        params,
+    )
+    return product_ids_by_sku(session, rows[0]["account_id"], [row["sku"] for row in rows])
 
 
 def update_products(session: Session, rows: Sequence[Mapping[str, Any]]) -> None:
