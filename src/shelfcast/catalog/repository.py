@@ -248,11 +248,17 @@ def insert_products(session: Session, rows: Sequence[Mapping[str, Any]]) -> dict
         for i, name in enumerate(names)
         if (processor := table.c[name].type.dialect_impl(dialect).bind_processor(dialect))
     ]
+    # A batch's rows share their timestamps: each column remembers its last value.
+    last: dict[int, tuple[Any, Any]] = {}
     params: list[Any] = []
     for row in rows:
         values = [row[name] for name in names]
         for i, processor in processors:
-            values[i] = processor(values[i])
+            value = values[i]
+            seen = last.get(i)
+            if seen is None or seen[0] is not value:
+                seen = last[i] = (value, processor(value))
+            values[i] = seen[1]
         params.append(tuple(values))
     mark = "?" if dialect.paramstyle == "qmark" else "%s"
     connection.exec_driver_sql(
