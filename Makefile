@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PYTEST_ARGS ?=
 
-.PHONY: install test-packages demo run test test-postgres test-cluster lint format bench clean
+.PHONY: install test-packages translations i18n-update demo run test test-postgres test-cluster lint format bench clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -16,10 +16,27 @@ $(STAMP): pyproject.toml constraints.txt
 
 install: $(STAMP)
 
-demo: $(STAMP)
+# The web UI's translations: the .po catalogs (in git) compiled to .mo files (not in git).
+LOCALES := src/shelfcast/web/locales
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard $(LOCALES)/*/LC_MESSAGES/messages.po))
+
+$(LOCALES)/%/LC_MESSAGES/messages.mo: $(LOCALES)/%/LC_MESSAGES/messages.po $(STAMP)
+	$(BIN)/pybabel -q compile -l $* -i $< -o $@
+
+translations: $(MO_FILES)
+
+# After adding or changing UI text: extract every message, then merge them into the
+# French and Ukrainian catalogs (new ones empty, changed ones fuzzy) to translate.
+# The keywords are Babel's defaults plus shelfcast.web.i18n's lazy_gettext.
+i18n-update: $(STAMP)
+	$(BIN)/pybabel -q extract -F babel.cfg -k lazy_gettext -o $(LOCALES)/messages.pot \
+		--sort-output --add-location=file --project=Shelfcast --version=1 .
+	$(BIN)/pybabel -q update -i $(LOCALES)/messages.pot -d $(LOCALES) -D messages --ignore-obsolete
+
+demo: $(STAMP) translations
 	$(BIN)/shelfcast demo
 
-run: $(STAMP)
+run: $(STAMP) translations
 	$(BIN)/shelfcast serve
 
 # Debian packages the tests drive: chromium for the browser tests (never a browser
@@ -32,12 +49,12 @@ test-packages:
 		$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
 			chromium nginx libreoffice-calc-nogui; }
 
-test: $(STAMP) test-packages
+test: $(STAMP) test-packages translations
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 # The database tests again, on the PostgreSQL server of our machines and CI.
 # Only the PostgreSQL half of the database tests: the rest ran in `make test`.
-test-postgres: $(STAMP)
+test-postgres: $(STAMP) translations
 	SHELFCAST_TEST_POSTGRES_URL=$${SHELFCAST_TEST_POSTGRES_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test} \
 		$(BIN)/pytest -k postgresql $(PYTEST_ARGS)
 
@@ -65,4 +82,4 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.run --products $${BENCH_PRODUCTS:-100000}
 
 clean:
-	rm -rf $(VENV) out data shelfcast.db shelfcast.db-*
+	rm -rf $(VENV) out data shelfcast.db shelfcast.db-* $(MO_FILES)

@@ -113,6 +113,7 @@ def run(rows: int, file_format: str, work_dir: Path) -> dict[str, Any]:
             )  # fmt: skip
         outcome = execute_import(database.sessions, database.writes, settings.data_dir, job.id)
         imported = time.perf_counter() - started
+        import_cpu = time.process_time() - cpu_started
         import_peak = peak_rss_mb()  # before the feed build, which has its own figures
         builder = FeedBuilder(
             database.engine, database.sessions, database.writes, FileStore(settings.data_dir)
@@ -133,6 +134,8 @@ def run(rows: int, file_format: str, work_dir: Path) -> dict[str, Any]:
             "errors": counts.error_count if counts else None,
             "failure": outcome.failure,
             "import_s": imported,
+            "import_cpu_s": import_cpu,
+            "import_rows_per_cpu_s": rows / import_cpu,
             "seconds": seconds,
             "rows_per_s": rows / seconds,
             "cpu_s": cpu,

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from shelfcast.accounts import service as accounts
+from shelfcast.accounts.models import Language
 from shelfcast.catalog import schemas as catalog_schemas
 from shelfcast.catalog import service as catalog
 from shelfcast.feeds import service as feeds
@@ -63,6 +64,8 @@ def create_demo(session: Session, products: int = DEMO_PRODUCTS) -> Demo:
     """Create the demo account with its catalog and three example feeds."""
     rng = random.Random(SEED)
     account = accounts.create_account(session, DEMO_ACCOUNT_NAME, "business")
+    # A French shop: its users see the UI in French unless they or their browser choose.
+    accounts.set_default_language(session, account.id, Language.FR)
     warehouses = [
         catalog.create_warehouse(session, account.id, catalog_schemas.WarehouseCreate(name=name))
         for name in WAREHOUSES

@@ -4,10 +4,28 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import ClassVar
+
+
+def N_(message: str) -> str:
+    """Marks a message the web UI shows so `make i18n-update` puts it in the catalogs.
+
+    The domain answers in English (the API's language); the UI looks the message up
+    in the page's language when it shows it. Only for fixed sentences: a message
+    built with values cannot be looked up.
+    """
+    return message
 
 
 class ShelfcastError(Exception):
-    """Base of every expected problem (bad input, missing thing, plan limit)."""
+    """Base of every expected problem (bad input, missing thing, plan limit).
+
+    ``code`` is the stable, machine-readable name of the problem: the API answers it
+    as ``type`` (in English words, whatever the UI's language), so clients branch on
+    it rather than on the message. A subclass keeps its parent's unless it needs its own.
+    """
+
+    code: ClassVar[str] = "bad_request"
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +43,8 @@ class FieldError:
 class InvalidInput(ShelfcastError, ValueError):
     """The input breaks a rule; ``errors`` names each field and what is allowed."""
 
+    code = "invalid_input"
+
     def __init__(self, errors: Sequence[FieldError]) -> None:
         self.errors = tuple(errors)
         super().__init__("; ".join(f"{e.where}: {e.message}" for e in self.errors))
@@ -37,13 +57,19 @@ class InvalidInput(ShelfcastError, ValueError):
 class NotFound(ShelfcastError, LookupError):
     """The thing does not exist, or belongs to another account (never say which)."""
 
+    code = "not_found"
+
 
 class Conflict(ShelfcastError):
     """The change clashes with existing data (e.g. a warehouse a feed still uses)."""
 
+    code = "conflict"
+
 
 class PlanLimit(ShelfcastError, PermissionError):
     """The account's plan does not allow the action; the message says which plan would."""
+
+    code = "plan_limit"
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,11 +83,11 @@ class FeedRef:
 class InUseByFeeds(Conflict):
     """Deleting the thing would break feed files that use it; ``feeds`` names them.
 
-    ``type`` is a stable code the API sends with the feeds, so a client can tell
-    this refusal from other conflicts without reading the message.
+    Its ``code`` (the API's ``type``) tells this refusal from other conflicts without
+    reading the message; the API sends the feeds with it.
     """
 
-    type = "in_use_by_feeds"
+    code = "in_use_by_feeds"
 
     def __init__(self, message: str, feeds: Sequence[FeedRef]) -> None:
         self.feeds = tuple(feeds)

@@ -32,6 +32,7 @@ def _target(**build: object) -> LinkTarget:
         feed_created_at=BORN,
         published_key=None,
         published_at=None,
+        held_key=None,
         building_key=None,
         building_since=None,
         last_key=None,

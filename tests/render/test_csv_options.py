@@ -251,3 +251,18 @@ def test_listed_from_is_exactly_where_the_published_quantity_is_above_zero(
         in_range = quantity >= bound if inclusive else quantity > bound
 
     assert in_range is (rules.publish(quantity) > 0)
+
+
+@pytest.mark.parametrize("labels", [("+", "-"), ("1", "0"), ("in stock", "out of stock")])
+def test_availability_labels_are_text_cells_in_xlsx(labels: tuple[str, str]) -> None:
+    # Even labels that look like numbers stay the merchant's text, as openpyxl reads it.
+    spec = make_spec(
+        FileType.XLSX,
+        [AVAILABLE, QTY],
+        availability_labels=AvailabilityLabels(in_stock=labels[0], out_of_stock=labels[1]),
+    )
+
+    book = openpyxl.load_workbook(io.BytesIO(render_bytes(spec, [["2", "2"], ["0", "0"]])))
+    cells = [row[0] for row in book.active.iter_rows(min_row=2)]
+
+    assert [(c.value, c.data_type) for c in cells] == [(labels[0], "s"), (labels[1], "s")]

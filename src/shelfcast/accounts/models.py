@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, text
+from sqlalchemy import CheckConstraint, Enum, ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shelfcast.db.base import Base, utcnow
@@ -22,6 +22,26 @@ class Plan(StrEnum):
         return {Plan.HOBBY: 0, Plan.STARTUP: 10, Plan.BUSINESS: None}[self]
 
 
+class Language(StrEnum):
+    """The languages of the web UI (English is the source of every message)."""
+
+    EN = "en"
+    FR = "fr"
+    UK = "uk"
+
+
+def _language_type(name: str) -> Enum:
+    """A language stored by its code (``fr``) in a VARCHAR with a CHECK of the codes."""
+    return Enum(
+        Language,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=8,
+        values_callable=lambda kind: [member.value for member in kind],
+    )
+
+
 class Account(Base):
     __tablename__ = "accounts"
     __table_args__ = (CheckConstraint("plan IN ('hobby', 'startup', 'business')", name="plan"),)
@@ -34,6 +54,13 @@ class Account(Base):
     # a built feed file is current while this and its own settings version are.
     catalog_version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The web UI's language for the account's users who chose none and whose
+    # browser asks for none of ours.
+    default_language: Mapped[Language] = mapped_column(
+        _language_type("default_language"),
+        default=Language.EN,
+        server_default=Language.EN.value,
+    )
 
 
 class ApiKey(Base):
@@ -67,3 +94,5 @@ class User(Base):
     # Sessions carry the epoch they began in; bumping it (sign-out, a new password)
     # ends every session of the user server-side, copied cookies included.
     session_epoch: Mapped[int] = mapped_column(default=0, server_default=text("0"))
+    # Chosen in the language menu; None follows the browser, then the account.
+    language: Mapped[Language | None] = mapped_column(_language_type("language"), default=None)

@@ -9,7 +9,7 @@ from sqlalchemy import delete, or_, select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from shelfcast.accounts.models import Account, ApiKey, User
+from shelfcast.accounts.models import Account, ApiKey, Language, User
 
 
 def get_account(session: Session, account_id: int) -> Account | None:
@@ -120,3 +120,12 @@ def end_sessions(session: Session, user_id: int) -> None:
     session.execute(
         update(User).where(User.id == user_id).values(session_epoch=User.session_epoch + 1)
     )
+
+
+def set_user_language(session: Session, user_id: int, language: Language | None) -> None:
+    session.execute(update(User).where(User.id == user_id).values(language=language))
+
+
+def set_default_language(session: Session, account: Account, language: Language) -> None:
+    account.default_language = language
+    session.flush()

@@ -21,7 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from shelfcast.accounts import repository as repo
-from shelfcast.accounts.models import Account, ApiKey, Plan, User
+from shelfcast.accounts.models import Account, ApiKey, Language, Plan, User
 from shelfcast.db.base import utcnow
 from shelfcast.errors import Conflict, FieldError, InvalidInput, NotFound
 
@@ -244,3 +244,17 @@ def end_sessions(session: Session, user_id: int) -> None:
 def get_user_with_account(session: Session, user_id: int) -> tuple[User, Account] | None:
     """A signed-in user and their account, or None when the user no longer exists."""
     return repo.user_with_account(session, user_id)
+
+
+def set_user_language(session: Session, user_id: int, language: Language | None) -> None:
+    """The user's own language for the web UI; None follows the browser, then the account.
+    A user deleted meanwhile is no error: there is nobody left to remember it for."""
+    repo.set_user_language(session, user_id, language)
+
+
+def set_default_language(session: Session, account_id: int, language: Language) -> Account:
+    """The language of the account's users who chose none (and whose browser asks for
+    none of the UI's languages)."""
+    account = get_account(session, account_id)
+    repo.set_default_language(session, account, language)
+    return account

@@ -22,7 +22,6 @@ from sqlalchemy import (
     bindparam,
     delete,
     func,
-    insert,
     or_,
     select,
     update,
@@ -227,13 +226,65 @@ def product_ids_by_sku(session: Session, account_id: int, skus: Sequence[str]) -
     return found
 
 
+def _send_rows(
+    session: Session,
+    model: type[Any],
+    rows: Sequence[Mapping[str, Any]],
+    on_conflict: tuple[tuple[str, ...], str] | None = None,
+) -> None:
+    """INSERT ``rows`` (dicts with the same keys) into ``model``'s table as plain
+    tuples through the driver's executemany; ``on_conflict`` = (key columns,
+    value column) makes it an upsert of that value.
+
+    SQLAlchemy's per-row parameter processing cost more than the database's own
+    work (a third of a CSV import's time). Each column's bind processor
+    (``FixedDecimal``'s units, SQLite's datetime text) is still applied, so the
+    stored values are those of the Core path. Every column with a default must
+    be given: none is filled in here.
+    """
+    if not rows:
+        return
+    table = cast(Table, model.__table__)
+    names = list(rows[0])
+    connection = session.connection()
+    dialect = connection.dialect
+    processors = [
+        (i, processor)
+        for i, name in enumerate(names)
+        if (processor := table.c[name].type.dialect_impl(dialect).bind_processor(dialect))
+    ]
+    # A batch's rows share their timestamps: each column remembers its last value.
+    last: dict[int, tuple[Any, Any]] = {}
+    params: list[Any] = []
+    for row in rows:
+        values = [row[name] for name in names]
+        for i, processor in processors:
+            value = values[i]
+            seen = last.get(i)
+            if seen is None or seen[0] is not value:
+                seen = last[i] = (value, processor(value))
+            values[i] = seen[1]
+        params.append(tuple(values))
+    mark = "?" if dialect.paramstyle == "qmark" else "%s"
+    sql = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join([mark] * len(names))})"
+    if on_conflict is not None:
+        keys, value_column = on_conflict
+        sql += (
+            f" ON CONFLICT ({', '.join(keys)})"
+            f" DO UPDATE SET {value_column} = excluded.{value_column}"
+        )
+    connection.exec_driver_sql(sql, params)
+
+
 def insert_products(session: Session, rows: Sequence[Mapping[str, Any]]) -> dict[str, int]:
-    """Insert products (every dict with the same keys); answers their ids by sku."""
+    """Insert one account's products (every dict with the same keys, ``account_id``
+    and both timestamps included); answers their ids by sku, looked up after
+    the executemany (one indexed query per chunk, cheaper than RETURNING
+    through SQLAlchemy)."""
     if not rows:
         return {}
-    table = cast(Table, Product.__table__)
-    result = session.execute(insert(table).returning(table.c.sku, table.c.id), rows)
-    return dict(result.all())
+    _send_rows(session, Product, rows)
+    return product_ids_by_sku(session, rows[0]["account_id"], [row["sku"] for row in rows])
 
 
 def update_products(session: Session, rows: Sequence[Mapping[str, Any]]) -> None:
@@ -254,19 +305,11 @@ def delete_images(session: Session, product_ids: Sequence[int]) -> None:
 
 
 def insert_images(session: Session, rows: Sequence[Mapping[str, Any]]) -> None:
-    if rows:
-        session.execute(insert(cast(Table, ProductImage.__table__)), rows)
+    _send_rows(session, ProductImage, rows)
 
 
 def upsert_prices(session: Session, rows: Sequence[Mapping[str, Any]]) -> None:
-    if not rows:
-        return
-    stmt = _upsert_insert(session, Price)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=[Price.product_id, Price.price_type_id],
-        set_={"amount": stmt.excluded.amount},
-    )
-    session.execute(stmt, rows)
+    _send_rows(session, Price, rows, (("product_id", "price_type_id"), "amount"))
 
 
 def delete_prices(
@@ -281,14 +324,7 @@ def delete_prices(
 
 
 def upsert_custom_values(session: Session, rows: Sequence[Mapping[str, Any]]) -> None:
-    if not rows:
-        return
-    stmt = _upsert_insert(session, CustomFieldValue)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=[CustomFieldValue.product_id, CustomFieldValue.custom_field_id],
-        set_={"value": stmt.excluded.value},
-    )
-    session.execute(stmt, rows)
+    _send_rows(session, CustomFieldValue, rows, (("product_id", "custom_field_id"), "value"))
 
 
 def delete_custom_values(
@@ -320,14 +356,7 @@ def warehouse_ids(session: Session, account_id: int) -> set[int]:
 
 
 def upsert_stock(session: Session, rows: Sequence[Mapping[str, Any]]) -> None:
-    if not rows:
-        return
-    stmt = _upsert_insert(session, StockLevel)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=[StockLevel.product_id, StockLevel.warehouse_id],
-        set_={"quantity": stmt.excluded.quantity},
-    )
-    session.execute(stmt, rows)
+    _send_rows(session, StockLevel, rows, (("product_id", "warehouse_id"), "quantity"))
 
 
 # --- product reads ----------------------------------------------------------------------

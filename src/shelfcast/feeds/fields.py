@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from shelfcast.errors import N_
 from shelfcast.render.spec import CellFormat
 
 CUSTOM_PREFIX = "custom."
@@ -40,24 +41,25 @@ class ProductField(StrEnum):
         return CellFormat.TEXT
 
 
-# How the field select of the UI labels them, in the order it lists them.
+# How the field select of the UI labels them, in the order it lists them (N_: the UI
+# shows them in the page's language).
 PRODUCT_FIELD_LABELS: dict[ProductField, str] = {
-    ProductField.SKU: "SKU (article)",
-    ProductField.NAME: "Name",
-    ProductField.BARCODE: "Barcode",
-    ProductField.CATEGORY: "Category",
-    ProductField.CATEGORY_PATH: "Category (full path)",
-    ProductField.DESCRIPTION: "Description",
-    ProductField.BRAND: "Brand",
-    ProductField.UNIT: "Unit",
-    ProductField.WEIGHT: "Weight",
-    ProductField.IMAGES: "Images",
+    ProductField.SKU: N_("SKU (article)"),
+    ProductField.NAME: N_("Name"),
+    ProductField.BARCODE: N_("Barcode"),
+    ProductField.CATEGORY: N_("Category"),
+    ProductField.CATEGORY_PATH: N_("Category (full path)"),
+    ProductField.DESCRIPTION: N_("Description"),
+    ProductField.BRAND: N_("Brand"),
+    ProductField.UNIT: N_("Unit"),
+    ProductField.WEIGHT: N_("Weight"),
+    ProductField.IMAGES: N_("Images"),
     ProductField.IMAGE_1: "First image",
     ProductField.IMAGES_REST: "Other images",
-    ProductField.QUANTITY: "Quantity (sum of the chosen warehouses)",
+    ProductField.QUANTITY: N_("Quantity (sum of the chosen warehouses)"),
     ProductField.AVAILABILITY: "Availability (in stock / out of stock)",
-    ProductField.CREATED_AT: "Created at",
-    ProductField.UPDATED_AT: "Updated at",
+    ProductField.CREATED_AT: N_("Created at"),
+    ProductField.UPDATED_AT: N_("Updated at"),
 }
 
 

@@ -16,12 +16,18 @@ from pathlib import Path, PurePath
 
 from sqlalchemy.orm import Session
 
-from shelfcast.catalog.imports.matching import HeaderMatcher, matcher_from_synonyms
+from shelfcast.catalog.imports.matching import (
+    HeaderMatcher,
+    matcher_from_synonyms,
+    normalise_header,
+)
+from shelfcast.catalog.imports.numbers import DecimalMark, parse_number
 from shelfcast.catalog.imports.reading import (
     ReadOptions,
     Separator,
     SheetFormat,
     Spreadsheet,
+    TextEncoding,
     open_spreadsheet,
 )
 from shelfcast.catalog.imports.vocabulary import PRODUCT_FIELD_SYNONYMS
@@ -30,10 +36,17 @@ from shelfcast.errors import InvalidInput
 from shelfcast.feeds import repository as repo
 from shelfcast.feeds.fields import ProductField
 from shelfcast.feeds.schemas import ColumnRead, SampleDetected, SampleProposal, check_file_name
-from shelfcast.render.spec import ColumnSource, CsvSeparator, FileType
+from shelfcast.feeds.vocabulary import FEED_FIELD_SYNONYMS, PRICE
+from shelfcast.render.spec import (
+    ColumnSource,
+    CsvEncoding,
+    CsvSeparator,
+    DecimalSeparator,
+    FileType,
+)
 
-PRICE = "price"
 TITLE_ROWS = 5  # rows below the first filled one where the real header may stand
+VALUE_ROWS = 200  # data rows a CSV sample's decimal mark is read from
 # The import's targets that are feed sources too (its "stock" is our quantity).
 _IMPORT_TARGETS: Mapping[str, str] = {
     "sku": ProductField.SKU.value,
@@ -48,33 +61,25 @@ _IMPORT_TARGETS: Mapping[str, str] = {
     "price": PRICE,
     "stock": ProductField.QUANTITY.value,
 }
-# What marketplaces' feed templates call them, beyond a spreadsheet's words.
-_FEED_SYNONYMS: Mapping[str, tuple[str, ...]] = {
-    ProductField.SKU.value: (
-        "id",
-        "offer id",
-        "seller sku",
-        "seller product id",
-        "sellerproductid",
-        "vendor code",
-        "custom label",
-        "customlabel",
-        "sygnatura",
-        "handle",
-    ),
-    ProductField.NAME.value: ("title", "item name", "model", "tytul", "tytuł oferty"),
-    ProductField.BARCODE.value: ("gtin", "ean", "productean", "product id"),
-    ProductField.IMAGES.value: ("image link", "image_link", "image url", "image", "picture"),
-    ProductField.QUANTITY.value: ("stock", "on hand", "liczba sztuk", "available"),
-    ProductField.BRAND.value: ("manufacturer", "vendor", "marque", "виробник", "производитель"),
-    ProductField.CATEGORY.value: ("product type", "merchant category", "categories"),
-    PRICE: ("startprice", "start price", "cena", "product price", "regular price"),
-}
 _SEPARATORS: Mapping[Separator, CsvSeparator] = {
     Separator.COMMA: CsvSeparator.COMMA,
     Separator.SEMICOLON: CsvSeparator.SEMICOLON,
     Separator.PIPE: CsvSeparator.PIPE,
     Separator.TAB: CsvSeparator.TAB,
+}
+# A CSV sample's encoding as the file's. UTF-16 is read but not written: a
+# marketplace that gave out a UTF-16 sample reads its byte order mark, so it
+# gets UTF-8 with one (Unicode either way, nothing lost).
+_ENCODINGS: Mapping[TextEncoding, CsvEncoding] = {
+    TextEncoding.UTF8: CsvEncoding.UTF_8,
+    TextEncoding.UTF8_BOM: CsvEncoding.UTF_8_SIG,
+    TextEncoding.UTF16: CsvEncoding.UTF_8_SIG,
+    TextEncoding.CP1251: CsvEncoding.CP1251,
+    TextEncoding.CP1252: CsvEncoding.CP1252,
+}
+_DECIMALS: Mapping[DecimalMark, DecimalSeparator] = {
+    DecimalMark.POINT: DecimalSeparator.POINT,
+    DecimalMark.COMMA: DecimalSeparator.COMMA,
 }
 # A sample's format as the feed's file type: ODS is read but not written, so XLSX.
 _FILE_TYPES: Mapping[SheetFormat, FileType] = {
@@ -86,12 +91,14 @@ _FILE_TYPES: Mapping[SheetFormat, FileType] = {
 
 
 def _matcher() -> HeaderMatcher:
-    synonyms: dict[str, list[str]] = {}
+    """The feed's names first; the import's names that the feed's vocabulary gives
+    another meaning (``наявність``: availability, not stock) are left out."""
+    claimed = {normalise_header(n) for names in FEED_FIELD_SYNONYMS.values() for n in names}
+    synonyms: dict[str, list[str]] = {t: list(n) for t, n in FEED_FIELD_SYNONYMS.items()}
     for target, names in PRODUCT_FIELD_SYNONYMS.items():
         if target in _IMPORT_TARGETS:
-            synonyms.setdefault(_IMPORT_TARGETS[target], []).extend(names)
-    for target, names in _FEED_SYNONYMS.items():
-        synonyms.setdefault(target, []).extend(names)
+            kept = [n for n in names if normalise_header(n) not in claimed]
+            synonyms.setdefault(_IMPORT_TARGETS[target], []).extend(kept)
     return matcher_from_synonyms(synonyms)
 
 
@@ -117,6 +124,7 @@ def propose_from_sample(
     ]
     file_type = _FILE_TYPES[sheet.format]
     csv_separator = _SEPARATORS[sheet.separator] if sheet.separator else None
+    decimal = _decimal_separator(sheet)
     return SampleProposal(
         store_name="",
         store_url="",
@@ -129,10 +137,13 @@ def propose_from_sample(
         include_zero_stock=False,
         enabled=True,
         columns=columns,
+        encoding=_ENCODINGS[sheet.encoding] if sheet.encoding else CsvEncoding.UTF_8,
+        decimal_separator=decimal or DecimalSeparator.POINT,
         detected=SampleDetected(
             format=sheet.format.value,
             encoding=sheet.encoding.value if sheet.encoding else None,
             separator=csv_separator,
+            decimal_separator=decimal,
             sheet=sheet.sheet,
             header_row=sheet.header_row,
             headers=list(sheet.headers),
@@ -155,6 +166,25 @@ def _header_found(path: Path) -> Spreadsheet:
         if score > best_score:
             best, best_score = candidate, score
     return best
+
+
+def _decimal_separator(sheet: Spreadsheet) -> DecimalSeparator | None:
+    """The decimal mark a CSV sample's numbers show (``12,50``), or None when they
+    show none or both (workbooks hold numbers as numbers: nothing to tell)."""
+    if sheet.format is not SheetFormat.CSV:
+        return None
+    shown: set[DecimalMark] = set()
+    for index, row in enumerate(sheet.rows()):
+        if index >= VALUE_ROWS:
+            break
+        for cell in row.cells:
+            try:
+                mark = parse_number(cell)[1] if cell.strip() else None
+            except ValueError:
+                continue  # text, or a number that does not say (1,234)
+            if mark is not None:
+                shown.add(mark)
+    return _DECIMALS[shown.pop()] if len(shown) == 1 else None
 
 
 def _score(headers: Sequence[str]) -> int:

@@ -23,7 +23,8 @@ from pydantic import (
     model_validator,
 )
 
-from shelfcast.feeds.presets import PRESETS, preset_columns
+from shelfcast.errors import N_
+from shelfcast.feeds.presets import PRESETS, preset_columns, preset_options
 from shelfcast.render import WRITERS
 from shelfcast.render.spec import (
     ColumnSource,
@@ -51,7 +52,7 @@ GuardPercent = Annotated[
 # PostgreSQL cannot store NUL). In a constant value, tabs and line breaks are content.
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\ud800-\udfff]")
 _CONTROL_IN_VALUE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
-_NO_CONTROL = "must not contain control characters such as tabs or line breaks"
+_NO_CONTROL = N_("must not contain control characters such as tabs or line breaks")
 
 
 class _Strict(BaseModel):
@@ -64,22 +65,26 @@ def check_store_url(value: str) -> str:
         raise ValueError(_NO_CONTROL)
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.hostname or re.search(r"\s", value):
-        raise ValueError("must be a valid http:// or https:// address, e.g. https://shop.example")
+        raise ValueError(
+            N_("must be a valid http:// or https:// address, e.g. https://shop.example")
+        )
     return value
 
 
 def check_file_name(value: str) -> str:
     value = value.strip()
     if not value:
-        raise ValueError("is required")
+        raise ValueError(N_("is required"))
     if "/" in value or "\\" in value or ".." in value:
-        raise ValueError("must be a plain file name, without folders or '..'")
+        raise ValueError(N_("must be a plain file name, without folders or '..'"))
     if len(value) > 100:
-        raise ValueError("must be at most 100 characters")
+        raise ValueError(N_("must be at most 100 characters"))
     if not FILE_NAME_PATTERN.match(value):
         raise ValueError(
-            "may contain only letters A-Z, digits, '.', '_' and '-', and must start "
-            "with a letter or digit"
+            N_(
+                "may contain only letters A-Z, digits, '.', '_' and '-', and must start "
+                "with a letter or digit"
+            )
         )
     return value
 
@@ -114,7 +119,7 @@ class ColumnIn(_Strict):
     @classmethod
     def _header_not_empty(cls, value: str) -> str:
         if not value.strip():
-            raise ValueError("is required: the column header the store expects")
+            raise ValueError(N_("is required: the column header the store expects"))
         if _CONTROL.search(value):
             raise ValueError(_NO_CONTROL)
         return value
@@ -124,7 +129,7 @@ class ColumnIn(_Strict):
     def _value_text(cls, value: str | None) -> str | None:
         if value is not None and _CONTROL_IN_VALUE.search(value):
             raise ValueError(
-                "must not contain control characters (tabs and line breaks are allowed)"
+                N_("must not contain control characters (tabs and line breaks are allowed)")
             )
         if value is not None:
             # The feed may be (or become) an Excel file: its cell limit holds for all.
@@ -251,7 +256,7 @@ class _FeedRules(_Strict):
     def _store_name(cls, value: str) -> str:
         value = value.strip()
         if not value:
-            raise ValueError("is required")
+            raise ValueError(N_("is required"))
         if _CONTROL.search(value):
             raise ValueError(_NO_CONTROL)
         return value
@@ -283,7 +288,7 @@ class _FeedRules(_Strict):
     @classmethod
     def _distinct_warehouses(cls, value: list[int]) -> list[int]:
         if len(set(value)) != len(value):
-            raise ValueError("lists a warehouse twice")
+            raise ValueError(N_("lists a warehouse twice"))
         return value
 
 
@@ -327,6 +332,8 @@ class FeedCreate(_FeedRules, _OutputOptions):
             defaults["csv_separator"] = preset.csv_separator.value
         if file_type != FileType.CSV.value and "sheet_name" not in filled:
             defaults["sheet_name"] = preset.sheet_name
+        for name, value in preset_options(preset).items():
+            defaults.setdefault(name, value)
         if "columns" not in filled:
             if any(c.price for c in preset.columns):
                 raise ValueError(
@@ -444,9 +451,9 @@ class PreviewRead(_Strict):
     )
 
 
-class PresetRead(_Strict):
+class PresetRead(_OutputOptions):
     """A marketplace preset: a feed body to start from (``POST /feeds`` takes it as it is,
-    once the merchant has filled in what only they know)."""
+    once the merchant has filled in what only they know), its output options included."""
 
     key: str
     marketplace: str
@@ -472,15 +479,19 @@ class SampleDetected(_Strict):
     format: str = Field(description="csv, xlsx, xls or ods (ods files are proposed as xlsx)")
     encoding: str | None = Field(description="The text encoding of a CSV sample")
     separator: CsvSeparator | None
+    decimal_separator: DecimalSeparator | None = Field(
+        default=None, description="The decimal mark the sample's numbers show, if they show one"
+    )
     sheet: str | None
     header_row: int
     headers: list[str]
     matched: int = Field(description="How many headers got a product field or price")
 
 
-class SampleProposal(_Strict):
+class SampleProposal(_OutputOptions):
     """A feed body proposed from a sample file (not saved): columns in the sample's order
-    with its headers; unmatched headers are empty constants for the merchant to fill."""
+    with its headers; unmatched headers are empty constants for the merchant to fill.
+    ``encoding`` and ``decimal_separator`` are the sample's own where it shows them."""
 
     store_name: str
     store_url: str

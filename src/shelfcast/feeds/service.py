@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from shelfcast.accounts.models import Plan
 from shelfcast.catalog.models import PriceType, Warehouse
 from shelfcast.db.base import utcnow
-from shelfcast.errors import FieldError, InvalidInput, NotFound, PlanLimit
+from shelfcast.errors import N_, FieldError, InvalidInput, NotFound, PlanLimit
 from shelfcast.feeds import link_changes
 from shelfcast.feeds import repository as repo
 from shelfcast.feeds.fields import WAREHOUSE_PREFIX, ProductField, custom_key
@@ -240,8 +240,10 @@ def _check_plan_allows_another_file(plan: Plan, existing: int) -> None:
         return
     if plan is Plan.HOBBY:
         raise PlanLimit(
-            "The Hobby plan does not include the custom integration with online stores. "
-            "Startup allows up to 10 feed files and Business an unlimited number."
+            N_(
+                "The Hobby plan does not include the custom integration with online stores. "
+                "Startup allows up to 10 feed files and Business an unlimited number."
+            )
         )
     raise PlanLimit(
         f"The {plan.value.title()} plan allows up to {limit} feed files and this account "
@@ -272,7 +274,7 @@ def _settings_values(
     # The separator belongs to CSV files only.
     if data.csv_separator is not None and file_type is not FileType.CSV:
         errors.append(
-            FieldError(("csv_separator",), "applies to CSV files only; leave it out for Excel")
+            FieldError(("csv_separator",), N_("applies to CSV files only; leave it out for Excel"))
         )
     if file_type is FileType.CSV:
         if data.csv_separator is not None:
@@ -285,7 +287,7 @@ def _settings_values(
     elif file_type is not FileType.CSV and (
         current is None or FileType(current.file_type) is FileType.CSV
     ):
-        errors.append(FieldError(("sheet_name",), "is required for Excel files (XLSX, XLS)"))
+        errors.append(FieldError(("sheet_name",), N_("is required for Excel files (XLSX, XLS)")))
     elif current is None:
         values["sheet_name"] = "Sheet1"
     file_name = data.file_name

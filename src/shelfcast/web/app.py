@@ -20,7 +20,12 @@ Authenticate every call with an API key: `Authorization: Bearer <api key>`
 (`shelfcast accounts create` or `shelfcast apikeys create` print one).
 Bulk writes are all or nothing; invalid input answers 422 with the field named
 in `detail[].loc`.
-"""
+
+Messages are in English. Every error answers `{"detail": ..., "type": "<code>"}`:
+branch on `type`, which never changes (422s also give each field's `detail[].type`,
+e.g. `missing`, `int_parsing`, or `value_error` for the service's own rules):
+
+""" + errors.error_types_markdown()
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

@@ -108,3 +108,51 @@ def test_what_is_not_a_spreadsheet_is_refused_at_file(api: Api, name: str, conte
 
 def test_the_upload_is_required(api: Api) -> None:
     assert api.post("/feeds/from-sample").status_code == 422
+
+
+def test_a_cp1251_sample_with_decimal_commas_is_proposed_as_such_and_saves(api: Api) -> None:
+    main = api.warehouse("Main")
+    retail = api.price_type("Retail", "UAH")
+    text = (
+        "Код_товару;Назва_позиції;Ціна;Наявність;Кількість;Головне зображення\r\n"
+        "A-1;Чай;12,50;+;3;https://img.example/a.jpg\r\n"
+    )
+    body = _upload(api, "prom.csv", text.encode("cp1251")).json()
+    assert (body["encoding"], body["decimal_separator"], body["csv_separator"]) == (
+        "cp1251",
+        "comma",
+        "semicolon",
+    )
+    assert body["detected"]["decimal_separator"] == "comma"
+    fields = [c.get("field") or c["source"] for c in body["columns"]]
+    assert fields == ["sku", "name", "price", "availability", "quantity", "image_1"]
+    assert body["columns"][2]["price_type_id"] == retail
+    body.pop("detected")
+    body.update(store_name="Prom.ua", store_url="https://prom.ua", warehouse_ids=[main])
+    body["columns"] = [{k: v for k, v in c.items() if v is not None} for c in body["columns"]]
+    created = api.ok("POST", "/feeds", {k: v for k, v in body.items() if v is not None}, 201)
+    assert (created["encoding"], created["decimal_separator"]) == ("cp1251", "comma")
+
+
+def test_a_tab_separated_google_sample_maps_availability_and_images(api: Api) -> None:
+    api.warehouse("Main")
+    text = (
+        "id\ttitle\tavailability\tprice\timage_link\tadditional_image_link\n"
+        "A-1\tTea\tin_stock\t9.99\thttps://img.example/a.jpg\thttps://img.example/b.jpg\n"
+    )
+    body = _upload(api, "google.tsv", text.encode("utf-8-sig")).json()
+    assert (body["encoding"], body["decimal_separator"], body["csv_separator"]) == (
+        "utf-8-sig",
+        "point",
+        "tab",
+    )
+    fields = [c.get("field") or c["source"] for c in body["columns"]]
+    assert fields == ["sku", "name", "availability", "custom_value", "image_1", "images_rest"]
+
+
+def test_a_workbook_sample_keeps_the_default_encoding_and_shows_no_decimal_mark(
+    api: Api,
+) -> None:
+    body = _upload(api, "cdiscount.xlsx", cdiscount_sample()).json()
+    assert (body["encoding"], body["decimal_separator"]) == ("utf-8", "point")
+    assert body["detected"]["decimal_separator"] is None

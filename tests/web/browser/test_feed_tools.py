@@ -26,15 +26,19 @@ SHOTS = Path("/tmp/shots-feedtools")
 NEW_FILE = "/settings/integrations/custom/files/new"
 
 
-def shots(page: Any, name: str) -> None:
-    """Desktop (1280) and phone (390) screenshots of the current page."""
-    SHOTS.mkdir(parents=True, exist_ok=True)
+def shots(page: Any, name: str, also: Path | None = None) -> None:
+    """Desktop (1280) and phone (390) screenshots of the current page (into ``also``
+    as well, when given)."""
+    folders = [SHOTS] if also is None else [SHOTS, also]
+    for folder in folders:
+        folder.mkdir(parents=True, exist_ok=True)
     size = page.viewport_size
     for label, width in (("desktop", 1280), ("phone", 390)):
         page.set_viewport_size({"width": width, "height": 900})
         height = page.evaluate("document.documentElement.scrollHeight")
         page.set_viewport_size({"width": width, "height": max(height, 900)})
-        page.screenshot(path=str(SHOTS / f"{name}-{label}.png"))
+        for folder in folders:
+            page.screenshot(path=str(folder / f"{name}-{label}.png"))
     page.set_viewport_size(size)
     shot(page, f"feedtools-{name}")
 
@@ -70,18 +74,34 @@ def test_google_merchant_and_prom_ua_files_from_presets(page: Any, live_server: 
     expect(page.get_by_label("File type")).to_have_value("csv")
     expect(page.get_by_label("Separator")).to_have_value("tab")
     expect(column(page, 1).get_by_label("Header of column 1")).to_have_value("id")
+    # Google's own availability labels; sold-out products stay in the file as
+    # out_of_stock; a line break would end a row of a tab-separated file.
+    expect(page.locator("#in_stock")).to_have_value("in_stock")
+    expect(page.locator("#out_of_stock")).to_have_value("out_of_stock")
+    expect(page.locator("#line_breaks")).to_have_value("space")
+    expect(page.locator("#include_zero_stock")).to_be_checked()
+    expect(column(page, 5).get_by_label("Header of column 5")).to_have_value("image_link")
+    shots(page, "01-preset-google-form", also=Path("/tmp/shots-presets2"))
     # The report shows what Google would refuse: no product has a description, and
     # the product link is the merchant's to give.
     report = page.get_by_test_id("validation-report")
     expect(report).to_contain_text("Required values are empty")
     expect(report.locator("a").first).to_have_attribute("href", "/products?q=AN-001")
-    shots(page, "01-preset-google-form")
     column(page, 4).get_by_label("Value of column 4").fill("https://atelier-nord.example/shop")
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_test_id("file-name").first).to_have_text("google_products.csv")
 
     start_from(page, "Prom.ua")
     expect(page.get_by_label("Sheet name")).to_have_value("Export Products Sheet")
+    expect(page.locator("#in_stock")).to_have_value("+")
+    expect(page.locator("#out_of_stock")).to_have_value("-")
+    expect(page.locator("#round_quantities_down")).to_be_checked()
+    shots(page, "01b-preset-prom-form", also=Path("/tmp/shots-presets2"))
+    page.set_viewport_size({"width": 390, "height": 900})
+    page.get_by_test_id("output-options").screenshot(
+        path="/tmp/shots-presets2/01c-prom-options-phone.png"
+    )
+    page.set_viewport_size({"width": 1280, "height": 900})
     expect(column(page, 4).get_by_label("Price of column 4")).to_have_value(
         str(merchant.price_type_ids["Retail"])
     )
@@ -103,6 +123,7 @@ def test_google_merchant_and_prom_ua_files_from_presets(page: Any, live_server: 
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][:4] == ("Код_товару", "Назва_позиції", "Опис", "Ціна")
     assert rows[1][0] == "AN-001" and rows[1][3] == 11.25
+    assert rows[0][6] == "Наявність" and rows[1][6] == "+"
 
 
 def cdiscount_sample(path: Path) -> Path:

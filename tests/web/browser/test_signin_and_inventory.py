@@ -78,7 +78,7 @@ def test_products_search_and_product_page(page: Any, live_server: LiveServer) ->
     expect(page.locator(".gallery img")).to_have_count(2)
     prices = page.get_by_role("region", name="Prices")
     expect(prices).to_contain_text("Retail")
-    expect(prices).to_contain_text("12.50 EUR")
+    expect(prices).to_contain_text("€12.50")
     stock = page.get_by_role("region", name="Stock per warehouse")
     expect(stock).to_contain_text("Main warehouse")
     expect(stock.locator("tfoot")).to_contain_text("2.5")

@@ -23,6 +23,7 @@ from shelfcast.catalog.imports.models import ImportMode, OnError
 from shelfcast.catalog.imports.numbers import DecimalMark
 from shelfcast.catalog.imports.reading import SheetRow
 from shelfcast.catalog.imports.rows import ImportRow, RowChecker, RowError
+from shelfcast.catalog.imports.seen import SeenSkus
 from shelfcast.catalog.products import ensure_categories
 from shelfcast.db.base import utcnow
 
@@ -93,7 +94,7 @@ class ImportRun:
             stock_only=mode is ImportMode.STOCK,
             decimal_mark=decimal_mark,
         )
-        self._seen: dict[str, int] = {}
+        self._seen = SeenSkus()
         self._keys = {
             "prices": [c.ref for c in resolved.of(TargetKind.PRICE)],
             "stock": [c.ref for c in resolved.of(TargetKind.STOCK)],
@@ -118,7 +119,7 @@ class ImportRun:
             if isinstance(checked, list):
                 self._reject(checked)
                 continue
-            first = self._seen.setdefault(checked.sku, row.number)
+            first = self._seen.first(checked.sku, row.number)
             if first != row.number:
                 self._reject(
                     [

@@ -32,6 +32,7 @@ _PLAIN = re.compile(r"\d+")
 _ONE_MARK = re.compile(r"(\d+)([.,])(\d+)")
 _GROUPED = re.compile(r"\d{1,3}(?:([.,])\d{3})+")
 _GROUPED_WITH_MARK = re.compile(r"\d{1,3}(?:([.,])\d{3})*(?:([.,])(\d+))")
+_MARKS = {mark.value: mark for mark in DecimalMark}  # a dict lookup, not an enum call per cell
 _ALLOWED = (
     "must be a number such as 12.50, 12,50, 1 234,50 or 1,234.50"
     " (a currency sign or code may stand beside it)"
@@ -45,6 +46,10 @@ def parse_number(text: str, mark: DecimalMark | None = None) -> tuple[Decimal, D
     value = text.strip()
     if value.isdigit():  # the common case, a million times in a big file
         return Decimal(value), None
+    single = _ONE_MARK.fullmatch(value)
+    if single:  # the next most common, 12.50: what the general path below does with it
+        digits, shown = _one_mark(single, mark)
+        return Decimal(digits), shown
     if not _NUMBERISH.fullmatch(value):
         value = _CURRENCY.sub("", value, count=2).strip()
     negative = value[:1] in ("-", "−")
@@ -94,7 +99,7 @@ def _split_last_mark(value: str) -> tuple[str, str | None, str]:
 
 def _one_mark(found: re.Match[str], mark: DecimalMark | None) -> tuple[str, DecimalMark | None]:
     integer, separator, fraction = found.groups()
-    shown = DecimalMark(separator)
+    shown = _MARKS[separator]
     # "1,234" / "12.345": a thousands group or three decimals? Only a known mark says.
     ambiguous = len(fraction) == 3 and 1 <= len(integer) <= 3 and integer != "0"
     if ambiguous:

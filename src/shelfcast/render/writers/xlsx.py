@@ -62,13 +62,18 @@ def cell_kinds(spec: FeedSpec) -> list[CellKind]:
     """How each column's cells are stored: text, or a number (prices with two places)."""
     kinds = []
     for column in spec.columns:
-        if column.source is ColumnSource.CUSTOM_VALUE or column.cell_format is CellFormat.TEXT:
+        if column.source is ColumnSource.CUSTOM_VALUE:
             kinds.append(CellKind.TEXT)
         elif column.cell_format is CellFormat.PRICE:
             kinds.append(CellKind.PRICE)
-        else:
+        elif column.cell_format in _NUMBER_FORMATS:
             kinds.append(CellKind.NUMBER)
+        else:  # TEXT, and AVAILABILITY's labels
+            kinds.append(CellKind.TEXT)
     return kinds
+
+
+_NUMBER_FORMATS = frozenset({CellFormat.QUANTITY, CellFormat.NUMBER, CellFormat.WAREHOUSE_QUANTITY})
 
 
 class SheetFile:

@@ -8,7 +8,6 @@ server it starts).
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 
 import jinja2
@@ -18,6 +17,8 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
 from shelfcast.settings import Settings
+from shelfcast.web import i18n
+from shelfcast.web.i18n import LanguageMiddleware
 from shelfcast.web.ui.routes import router
 from shelfcast.web.ui.security import CsrfTokens, LoginRateLimiter
 from shelfcast.web.ui.state import UiState
@@ -47,6 +48,8 @@ def install(app: FastAPI, settings: Settings) -> None:
         login_limiter=LoginRateLimiter(),
         https=https,
     )
+    # Added first, so it runs inside the session middleware and can read the session.
+    app.add_middleware(LanguageMiddleware)
     app.add_middleware(
         SessionMiddleware,
         secret_key=secret,
@@ -66,13 +69,12 @@ def _templates() -> Jinja2Templates:
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
-        # Visible text goes through gettext (`{{ _("...") }}`, `{% trans %}`) so the
-        # pages can be translated; the locale's catalog is installed per request.
+        # Visible text goes through gettext (`{{ _("...") }}`, `{% trans %}`): the
+        # page's language is chosen per request (web/i18n).
         extensions=["jinja2.ext.i18n"],
     )
-    env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
+    i18n.install(env)
     env.globals["asset_version"] = _asset_version()
-    env.filters["when"] = _when
     env.filters["column_letter"] = _column_letter
     return Jinja2Templates(env=env)
 
@@ -85,13 +87,6 @@ def _column_letter(index: int) -> str:
         index, remainder = divmod(index - 1, 26)
         name = chr(ord("A") + remainder) + name
     return name
-
-
-def _when(value: datetime | None) -> str:
-    """A moment as the merchant reads it: ``29 Nov 2026, 14:32 UTC``."""
-    if value is None:
-        return ""
-    return f"{value:%d %b %Y, %H:%M} UTC"
 
 
 def _asset_version() -> str:

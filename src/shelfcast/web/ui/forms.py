@@ -10,7 +10,7 @@ from typing import Any
 from pydantic import ValidationError
 from starlette.datastructures import FormData
 
-from shelfcast.errors import FieldError
+from shelfcast.errors import N_, FieldError
 from shelfcast.feeds.schemas import ColumnRead, FeedRead, PresetRead, SampleProposal
 from shelfcast.render.spec import (
     ColumnSource,
@@ -20,36 +20,39 @@ from shelfcast.render.spec import (
     FileType,
     LineBreaks,
 )
+from shelfcast.web.i18n import gettext
+from shelfcast.web.i18n.formatting import decimal_input
 
-# Every control of the form, by the name the feed schemas give it.
+# Every control of the form, by the name the feed schemas give it (English: the
+# messages are put together in English, then translated as a whole, see _sentence).
 LABELS = {
-    "store_name": "Online store name",
-    "store_url": "Online store URL",
-    "warehouse_ids": "Warehouses",
-    "file_type": "File type",
-    "csv_separator": "Separator",
-    "file_name": "File name",
-    "sheet_name": "Sheet name",
-    "header_row": "Header row number",
-    "include_zero_stock": "Upload products with zero stock",
-    "enabled": "File upload enabled",
-    "encoding": "Encoding",
-    "decimal_separator": "Decimal mark",
-    "line_breaks": "Line breaks in values",
-    "formula_protection": "Protect against spreadsheet formulas",
-    "stock_buffer": "Stock buffer",
-    "stock_max": "Maximum quantity",
-    "round_quantities_down": "Round quantities down",
-    "negative_stock_as_zero": "Count negative stock as 0",
-    "availability_labels": "Availability labels",
-    "columns": "Field mapping",
-    "header": "Column header",
-    "source": "Type",
-    "field": "Product field",
-    "price_type_id": "Price",
-    "value": "Custom value",
-    "preset": "Marketplace preset",
-    "publish_guard_percent": "Hold a build that drops by more than",
+    "store_name": N_("Online store name"),
+    "store_url": N_("Online store URL"),
+    "warehouse_ids": N_("Warehouses"),
+    "file_type": N_("File type"),
+    "csv_separator": N_("Separator"),
+    "file_name": N_("File name"),
+    "sheet_name": N_("Sheet name"),
+    "header_row": N_("Header row number"),
+    "include_zero_stock": N_("Upload products with zero stock"),
+    "enabled": N_("File upload enabled"),
+    "encoding": N_("Encoding"),
+    "decimal_separator": N_("Decimal mark"),
+    "line_breaks": N_("Line breaks in values"),
+    "formula_protection": N_("Protect against spreadsheet formulas"),
+    "stock_buffer": N_("Stock buffer"),
+    "stock_max": N_("Maximum quantity"),
+    "round_quantities_down": N_("Round quantities down"),
+    "negative_stock_as_zero": N_("Count negative stock as 0"),
+    "availability_labels": N_("Availability labels"),
+    "columns": N_("Field mapping"),
+    "header": N_("Column header"),
+    "source": N_("Type"),
+    "field": N_("Product field"),
+    "price_type_id": N_("Price type"),
+    "value": N_("Custom value"),
+    "preset": N_("Marketplace preset"),
+    "publish_guard_percent": N_("Hold a build that drops by more than"),
 }
 SOURCE_SETTING = {
     ColumnSource.PRODUCT_FIELD: "field",
@@ -58,6 +61,8 @@ SOURCE_SETTING = {
 }
 # Where a problem with no control of its own is shown.
 FORM = "form"
+# Excel's own first sheet name: file content, the same whatever the UI's language.
+DEFAULT_SHEET_NAME = "Sheet1"
 
 
 @dataclass
@@ -79,7 +84,7 @@ class FeedFormState:
     file_type: str = FileType.CSV.value
     csv_separator: str = CsvSeparator.COMMA.value
     file_name: str = ""
-    sheet_name: str = "Sheet1"
+    sheet_name: str = DEFAULT_SHEET_NAME
     header_row: str = "1"
     include_zero_stock: bool = False
     enabled: bool = True
@@ -184,10 +189,20 @@ class FeedFormState:
             file_type=preset.file_type.value,
             csv_separator=(preset.csv_separator or CsvSeparator.COMMA).value,
             file_name=preset.file_name,
-            sheet_name=preset.sheet_name or "Sheet1",
+            sheet_name=preset.sheet_name or DEFAULT_SHEET_NAME,
             header_row=str(preset.header_row),
             include_zero_stock=preset.include_zero_stock,
             enabled=preset.enabled,
+            options=OptionsState(
+                encoding=preset.encoding.value,
+                decimal_separator=preset.decimal_separator.value,
+                line_breaks=preset.line_breaks.value,
+                formula_protection=preset.formula_protection,
+                round_quantities_down=preset.round_quantities_down,
+                negative_stock_as_zero=preset.negative_stock_as_zero,
+                in_stock=preset.availability_labels.in_stock,
+                out_of_stock=preset.availability_labels.out_of_stock,
+            ),
             preset=(preset.preset or "") if isinstance(preset, PresetRead) else "",
             columns=[_column_state(c) for c in preset.columns],
         )
@@ -195,6 +210,11 @@ class FeedFormState:
     @property
     def is_csv(self) -> bool:
         return self.file_type == FileType.CSV.value
+
+    @property
+    def sheet_tab(self) -> str:
+        """The sheet name the preview shows under the grid."""
+        return self.sheet_name or DEFAULT_SHEET_NAME
 
     def payload(self) -> dict[str, Any]:
         """The body for ``FeedCreate``/``FeedUpdate``: the separator for CSV files
@@ -243,8 +263,8 @@ class OptionsState:
             "line_breaks": self.line_breaks,
             "formula_protection": self.formula_protection,
             # An empty box is no buffer (or cap); a decimal comma is read as a point.
-            "stock_buffer": self.stock_buffer.strip().replace(",", ".") or None,
-            "stock_max": self.stock_max.strip().replace(",", ".") or None,
+            "stock_buffer": decimal_input(self.stock_buffer) or None,
+            "stock_max": decimal_input(self.stock_max) or None,
             "round_quantities_down": self.round_quantities_down,
             "negative_stock_as_zero": self.negative_stock_as_zero,
             "availability_labels": {"in_stock": self.in_stock, "out_of_stock": self.out_of_stock},
@@ -275,10 +295,15 @@ def _column_payload(column: ColumnState) -> dict[str, Any]:
     return body
 
 
+# A message in English (a msgid of the catalogs) and the values of its placeholders.
+Problem = tuple[str, dict[str, Any]]
+
+
 @dataclass
 class FormErrors:
     """Messages by control: ``store_url``, ``columns`` (the list), ``columns.2``
-    (a column row) with the row's bad control in ``column_controls``."""
+    (a column row) with the row's bad control in ``column_controls``; translated
+    into the page's language as they are added."""
 
     messages: dict[str, list[str]] = field(default_factory=dict)
     column_controls: set[tuple[int, str]] = field(default_factory=set)
@@ -286,11 +311,13 @@ class FormErrors:
     def __bool__(self) -> bool:
         return bool(self.messages)
 
-    def add(self, loc: Sequence[str | int], message: str) -> None:
+    def add(
+        self, loc: Sequence[str | int], message: str, values: dict[str, Any] | None = None
+    ) -> None:
         if len(loc) == 2 and loc[0] == "columns" and message in _COLUMN_NEEDS.values():
             setting = next(k for k, v in _COLUMN_NEEDS.items() if v == message)
             loc = (*loc, setting)
-        key, text = _place(loc, message)
+        key, text = _place(loc, message, values or {})
         if len(loc) >= 3 and loc[0] == "columns" and isinstance(loc[1], int):
             self.column_controls.add((loc[1], str(loc[2])))
         self.messages.setdefault(key, [])
@@ -325,7 +352,7 @@ class FormErrors:
     def of_validation(cls, error: ValidationError) -> FormErrors:
         errors = cls()
         for item in error.errors():
-            errors.add(item["loc"], _pydantic_message(item))
+            errors.add(item["loc"], *_pydantic_message(item))
         return errors
 
     @classmethod
@@ -336,70 +363,74 @@ class FormErrors:
         return errors
 
 
-def _place(loc: Sequence[str | int], message: str) -> tuple[str, str]:
+def _place(loc: Sequence[str | int], message: str, values: dict[str, Any]) -> tuple[str, str]:
     """The control a problem belongs to, and the sentence shown next to it."""
     if not loc or loc[0] not in LABELS:
-        return FORM, _sentence(None, message)
+        return FORM, _sentence(None, message, values)
     name = str(loc[0])
     if name == "columns" and len(loc) >= 2 and isinstance(loc[1], int):
         control = str(loc[2]) if len(loc) >= 3 else None
         label = LABELS.get(control) if control else None
-        return f"columns.{loc[1]}", _sentence(label, message)
-    return name, _sentence(LABELS[name], message)
+        return f"columns.{loc[1]}", _sentence(label, message, values)
+    return name, _sentence(LABELS[name], message, values)
 
 
-def _sentence(label: str | None, message: str) -> str:
+def _sentence(label: str | None, message: str, values: dict[str, Any]) -> str:
+    """The label and the problem in the page's language. English reads "File name
+    must be ..."; the catalogs decide how other languages join the two
+    (``%(label)s %(problem)s``); a message the catalogs lack stays in English."""
     message = message.strip().removeprefix("Value error, ")
+    problem = gettext(message, **values) if values else gettext(message)
     if label is not None and message.startswith(_PREDICATES):
-        return f"{label} {message}"
+        return gettext("%(label)s %(problem)s", label=gettext(label), problem=problem)
     if label is not None and message[:1].isupper():
-        return f"{label}: {message}"
-    return message[:1].upper() + message[1:]
+        return gettext("%(label)s: %(problem)s", label=gettext(label), problem=problem)
+    return problem[:1].upper() + problem[1:]
 
 
 # Messages that read as the end of a sentence whose subject is the control's label.
 _PREDICATES = ("must ", "is ", "may ", "lists ", "applies ", "does ", "cannot ")
 
 
-def _pydantic_message(item: Any) -> str:
+def _pydantic_message(item: Any) -> Problem:
     """Plain words for the schema errors a form can produce."""
     kind = item["type"]
     ctx = item.get("ctx") or {}
     loc = item["loc"]
     if kind == "int_parsing":
-        return "must be a whole number"
+        return N_("must be a whole number"), {}
     if kind == "greater_than_equal":
-        return f"must be {ctx.get('ge')} or more"
+        return N_("must be %(min)s or more"), {"min": ctx.get("ge")}
     if kind in ("decimal_parsing", "decimal_type"):
-        return "must be a number, e.g. 2 or 0.5"
+        return N_("must be a number, e.g. 2 or 0.5"), {}
     if kind == "decimal_max_places":
-        return "may have at most 4 decimal places"
+        return N_("may have at most 4 decimal places"), {}
     if kind == "less_than_equal":
-        return f"must be at most {ctx.get('le')}"
+        return N_("must be at most %(max)s"), {"max": ctx.get("le")}
     if kind == "string_too_long":
-        return f"must be at most {ctx.get('max_length')} characters"
+        return N_("must be at most %(max)s characters"), {"max": ctx.get("max_length")}
     if kind == "too_short" and loc and loc[0] == "warehouse_ids":
-        return "choose at least one warehouse whose stock the file shows"
+        return N_("choose at least one warehouse whose stock the file shows"), {}
     if kind == "too_short" and loc and loc[0] == "columns":
-        return "add at least one column with + Column"
+        return N_("add at least one column with + Column"), {}
     if kind == "too_long" and loc and loc[0] == "columns":
-        return f"may hold at most {ctx.get('max_length')} columns"
+        return N_("may hold at most %(max)s columns"), {"max": ctx.get("max_length")}
     if kind == "enum" and loc and loc[-1] == "source":
-        return "must be Product field, Price or Custom value"
+        return N_("must be Product field, Price or Custom value"), {}
     if kind == "enum":
-        return f"must be one of: {ctx.get('expected', '')}"
+        return N_("must be one of: %(allowed)s"), {"allowed": ctx.get("expected", "")}
     if kind == "missing":
-        return "is required"
+        return N_("is required"), {}
     message = str(item["msg"])
     if len(loc) == 2 and loc[0] == "columns" and "needs" in message:
         for setting, words in _COLUMN_NEEDS.items():
             if f"needs '{setting}'" in message:
-                return words
-    return message
+                return words, {}
+    return message, {}
 
 
 _COLUMN_NEEDS = {
-    "field": "choose the product field the column shows",
-    "price_type_id": "choose the price the column shows",
-    "value": "type the value the column shows",
+    "field": N_("choose the product field the column shows"),
+    "price_type_id": N_("choose the price the column shows"),
+    "value": N_("type the value the column shows"),
 }

@@ -24,22 +24,23 @@ from shelfcast.catalog.schemas import (
     ProductRead,
     WarehouseRead,
 )
-from shelfcast.errors import FieldError
+from shelfcast.errors import N_, FieldError
+from shelfcast.web.i18n import gettext
 
 FORM = "form"
 LABELS = {
-    "sku": "SKU",
-    "name": "Name",
-    "barcode": "Barcode",
-    "category": "Category",
-    "description": "Description",
-    "brand": "Brand",
-    "unit": "Unit",
-    "weight": "Weight",
-    "images": "Images",
+    "sku": N_("SKU"),
+    "name": N_("Name"),
+    "barcode": N_("Barcode"),
+    "category": N_("Category"),
+    "description": N_("Description"),
+    "brand": N_("Brand"),
+    "unit": N_("Unit"),
+    "weight": N_("Weight"),
+    "images": N_("Images"),
 }
 TEXT_FIELDS = ("sku", "name", "barcode", "brand", "unit", "description")
-NUMBER_HINT = "must be a number such as 12.50 or 12,50"
+NUMBER_HINT = N_("must be a number such as 12.50 or 12,50")
 # Minus signs people paste from documents and spreadsheets.
 _MINUS = str.maketrans({"\u2212": "-", "\u2013": "-"})
 
@@ -190,7 +191,7 @@ def read_product(state: ProductFormState, context: ProductContext) -> ProductInp
         # reported with the product's problems rather than after they are fixed.
         problem = decimal_problem(quantity, negative_ok=True) if quantity is not None else None
         if problem:
-            errors.add(key, f"Quantity {problem}")
+            errors.add(key, _sentence(N_("Quantity"), problem))
         elif quantity is not None:
             stock[warehouse.id] = quantity
     return ProductInput(body=body, stock=stock, errors=errors)
@@ -204,7 +205,7 @@ def _number(
     try:
         return form_decimal(raw)
     except ValueError as problem:
-        errors.add(key, f"{label or label_of(key)} {problem}")
+        errors.add(key, _sentence(label or label_of(key), str(problem)))
         return None
 
 
@@ -227,9 +228,9 @@ def _custom(errors: ProductFormErrors, custom: CustomFieldRead, raw: str) -> str
 def label_of(key: str, custom_labels: dict[str, str] | None = None) -> str:
     kind, _, name = key.partition(".")
     if kind == "price":
-        return "Price"
+        return N_("Price")
     if kind == "stock":
-        return "Quantity"
+        return N_("Quantity")
     if kind == "custom":
         return (custom_labels or {}).get(name, name)
     return LABELS.get(key, key)
@@ -256,13 +257,15 @@ def catalog_errors(
             key = FORM
         label = label_of(key, labels) if key != FORM else None
         if key == "images" and len(loc) > 1 and isinstance(loc[1], int):
-            label = f"Image {loc[1] + 1}"  # which of the list
+            label = gettext("Image %(num)s", num=loc[1] + 1)  # which of the list
         errors.add(key, _sentence(label, item.message))
 
 
 def _sentence(label: str | None, message: str) -> str:
+    """Label and problem in the page's language (English: "Price must be ...")."""
+    problem = gettext(message)
     if label is not None and message.startswith(("must ", "is ", "may ")):
-        return f"{label} {message}"
+        return gettext("%(label)s %(problem)s", label=gettext(label), problem=problem)
     if label is not None:
-        return f"{label}: {message}"
-    return message[:1].upper() + message[1:]
+        return gettext("%(label)s: %(problem)s", label=gettext(label), problem=problem)
+    return problem[:1].upper() + problem[1:]

@@ -14,8 +14,11 @@ from fastapi.responses import RedirectResponse
 from fastapi.routing import APIRoute
 from starlette.requests import ClientDisconnect
 
+from shelfcast.accounts.models import Plan
 from shelfcast.errors import NotFound, PlanLimit
 from shelfcast.feeds.schemas import MAX_COLUMNS
+from shelfcast.web.i18n import gettext as _
+from shelfcast.web.i18n.formatting import number
 from shelfcast.web.ui.form_limits import MAX_FORM_FIELDS, FormTooLarge
 from shelfcast.web.ui.security import CsrfError
 from shelfcast.web.ui.session import LoginRequired, SignedIn, pop_flashes
@@ -84,6 +87,21 @@ def safe_next(target: str | None) -> str:
     return target
 
 
+def plan_limit_text(error: PlanLimit, plan: Plan, files: int) -> str:
+    """Why the plan refuses another file, in the page's language (the domain's message
+    is English, and built with the plan's numbers)."""
+    limit = plan.feed_file_limit
+    if plan is Plan.HOBBY or limit is None:
+        return _(str(error))
+    return _(
+        "The %(plan)s plan allows up to %(limit)d feed files and this account has "
+        "%(count)d. The Business plan allows an unlimited number.",
+        plan=plan.value.title(),
+        limit=limit,
+        count=files,
+    )
+
+
 def error_page(request: Request, status_code: int, title: str, message: str) -> Response:
     return page(
         request,
@@ -97,8 +115,8 @@ def not_found_page(request: Request) -> Response:
     return error_page(
         request,
         404,
-        "Page not found",
-        "This page does not exist, or it belongs to another account.",
+        _("Page not found"),
+        _("This page does not exist, or it belongs to another account."),
     )
 
 
@@ -122,22 +140,28 @@ class PageRoute(APIRoute):
                 return error_page(
                     request,
                     403,
-                    "This form has expired",
-                    "For your security the form could not be accepted: it was opened in an "
-                    "earlier session. Go back, reload the page and try again.",
+                    _("This form has expired"),
+                    _(
+                        "For your security the form could not be accepted: it was opened in "
+                        "an earlier session. Go back, reload the page and try again."
+                    ),
                 )
             except (NotFound, RequestValidationError):
                 return not_found_page(request)
             except PlanLimit as error:
-                return error_page(request, 403, "Not included in your plan", str(error))
+                return error_page(request, 403, _("Not included in your plan"), _(str(error)))
             except FormTooLarge:
                 return error_page(
                     request,
                     413,
-                    "This form is too large",
-                    f"A form may hold at most {MAX_FORM_FIELDS:,} fields (a file of "
-                    f"{MAX_COLUMNS:,} columns fits). Nothing was saved: go back, remove "
-                    "columns or warehouses and save again.",
+                    _("This form is too large"),
+                    _(
+                        "A form may hold at most %(fields)s fields (a file of %(columns)s "
+                        "columns fits). Nothing was saved: go back, remove columns or "
+                        "warehouses and save again.",
+                        fields=number(MAX_FORM_FIELDS),
+                        columns=number(MAX_COLUMNS),
+                    ),
                 )
             except ClientDisconnect:  # gone before its form was read: nobody to answer
                 return Response(status_code=400)

@@ -14,6 +14,8 @@ from starlette.datastructures import FormData
 from shelfcast.feeds import link_changes
 from shelfcast.feeds.link_changes import DEFAULT_GRACE_DAYS, GRACE_DAYS, LinkChange
 from shelfcast.feeds.schemas import FeedCreate, FeedRead, FeedUpdate
+from shelfcast.web.i18n import gettext as _
+from shelfcast.web.i18n import ngettext
 
 CONFIRM_FIELD = "confirmed"
 GRACE_FIELD = "old_name_grace_days"
@@ -62,8 +64,14 @@ def grace(form: FormData) -> timedelta:
 
 
 def link_changed_message(change: LinkChange, kept: timedelta) -> str:
-    text = f"The file’s address is now {change.new_url}: paste it into your store account."
+    text = _(
+        "The file’s address is now %(url)s: paste it into your store account.", url=change.new_url
+    )
     if kept:
-        days = kept.days
-        return f"{text} The old address keeps working for {days} day{'s' if days != 1 else ''}."
-    return f"{text} The old address no longer works."
+        later = ngettext(
+            "The old address keeps working for %(num)d day.",
+            "The old address keeps working for %(num)d days.",
+            kept.days,
+        )
+        return f"{text} {later}"
+    return f"{text} {_('The old address no longer works.')}"

@@ -12,6 +12,8 @@ from sqlalchemy.orm import Session
 from shelfcast.accounts import service as accounts
 from shelfcast.accounts.models import Plan
 from shelfcast.web.deps import RuntimeDep, SessionDep
+from shelfcast.web.i18n import choose_language, use_language
+from shelfcast.web.i18n.context import SESSION_KEY as LANGUAGE_KEY
 
 USER_KEY = "uid"
 EPOCH_KEY = "epoch"  # the user's session epoch when the session began
@@ -62,6 +64,14 @@ def _signed_in(request: Request, session: Session) -> SignedIn:
         raise LoginRequired
     user, account = found
     request.state.account_id = account.id
+    language = choose_language(
+        user.language, request.headers.get("accept-language"), account.default_language
+    )
+    use_language(language)
+    # Kept in the session too, for what answers before the user is known: a refused
+    # form (CSRF), the sign-in page after signing out.
+    if request.session.get(LANGUAGE_KEY) != language.value:
+        request.session[LANGUAGE_KEY] = language.value
     return SignedIn(
         user_id=user.id,
         email=user.email,

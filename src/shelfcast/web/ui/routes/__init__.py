@@ -10,6 +10,7 @@ from shelfcast.web.ui.routes import (
     imports,
     integration,
     inventory,
+    language,
     overview,
     product_edit,
     signin,
@@ -18,6 +19,7 @@ from shelfcast.web.ui.routes import (
 
 router = APIRouter()
 router.include_router(signin.router)
+router.include_router(language.router)
 # Before inventory: /products/new and /products/stock are not /products/{product_id}.
 router.include_router(product_edit.router)
 router.include_router(stock.router)

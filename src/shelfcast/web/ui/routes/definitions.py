@@ -21,8 +21,9 @@ from shelfcast.catalog.schemas import (
     PriceTypeCreate,
     PriceTypeUpdate,
 )
-from shelfcast.errors import Conflict, FeedRef, InUseByFeeds, InvalidInput
+from shelfcast.errors import N_, Conflict, FeedRef, InUseByFeeds, InvalidInput
 from shelfcast.web.deps import IdPath, SessionDep
+from shelfcast.web.i18n import gettext as _
 from shelfcast.web.ui.rendering import page, redirect
 from shelfcast.web.ui.routes._router import FormDep, page_router
 from shelfcast.web.ui.session import SignedIn, SignedInDep, flash
@@ -31,7 +32,13 @@ router = page_router()
 PRICE_TYPES = "/settings/price-types"
 CUSTOM_FIELDS = "/settings/custom-fields"
 FIELD_TYPES = list(CustomFieldType)
-LABELS = {"name": "Name", "currency": "Currency", "key": "Key", "label": "Label", "type": "Type"}
+LABELS = {
+    "name": N_("Name"),
+    "currency": N_("Currency"),
+    "key": N_("Key"),
+    "label": N_("Label"),
+    "type": N_("Type"),
+}
 
 
 def _text(form: FormDep, name: str) -> str:
@@ -45,12 +52,17 @@ def _messages(error: InvalidInput | Conflict) -> str:
         parts = []
         for item in error.errors:
             label = LABELS.get(str(item.loc[0]), str(item.loc[0])) if item.loc else ""
-            parts.append(f"{label} {item.message}".strip())
+            problem = _(item.message)
+            parts.append(
+                _("%(label)s %(problem)s", label=_(label), problem=problem) if label else problem
+            )
         return "; ".join(parts)
     text = str(error)
     for name, label in LABELS.items():
-        text = text.replace(f"{name}: ", f"{label}: ", 1) if text.startswith(f"{name}: ") else text
-    return text[:1].upper() + text[1:]
+        if text.startswith(f"{name}: "):
+            rest = text.removeprefix(f"{name}: ")
+            return _("%(label)s: %(problem)s", label=_(label), problem=_(rest))
+    return _(text[:1].upper() + text[1:])
 
 
 def _status(error: Exception) -> int:
@@ -109,7 +121,7 @@ def _attempt(
         )
     except (InvalidInput, Conflict, ValidationError) as error:
         message = (
-            "Type must be one of the listed types"
+            _("Type must be one of the listed types")
             if isinstance(error, ValidationError)
             else _messages(error)
         )
@@ -151,7 +163,7 @@ def create_price_type(
     )
     if refused:
         return refused
-    flash(request, "success", f"Price type “{typed['name'].strip()}” created.")
+    flash(request, "success", _("Price type “%(name)s” created.", name=typed["name"].strip()))
     return redirect(PRICE_TYPES)
 
 
@@ -176,7 +188,7 @@ def update_price_type(
     )
     if refused:
         return refused
-    flash(request, "success", f"Price type “{typed['name'].strip()}” saved.")
+    flash(request, "success", _("Price type “%(name)s” saved.", name=typed["name"].strip()))
     return redirect(PRICE_TYPES)
 
 
@@ -195,7 +207,7 @@ def delete_price_type(
     )
     if refused:
         return refused
-    flash(request, "success", "Price type deleted, with every product’s price of it.")
+    flash(request, "success", _("Price type deleted, with every product’s price of it."))
     return redirect(PRICE_TYPES)
 
 
@@ -225,7 +237,7 @@ def create_custom_field(
     )
     if refused:
         return refused
-    flash(request, "success", f"Custom field “{typed['label'].strip()}” created.")
+    flash(request, "success", _("Custom field “%(label)s” created.", label=typed["label"].strip()))
     return redirect(CUSTOM_FIELDS)
 
 
@@ -247,7 +259,7 @@ def update_custom_field(
     )
     if refused:
         return refused
-    flash(request, "success", f"Custom field “{typed['label'].strip()}” saved.")
+    flash(request, "success", _("Custom field “%(label)s” saved.", label=typed["label"].strip()))
     return redirect(CUSTOM_FIELDS)
 
 
@@ -266,5 +278,5 @@ def delete_custom_field(
     )
     if refused:
         return refused
-    flash(request, "success", "Custom field deleted, with every product’s value of it.")
+    flash(request, "success", _("Custom field deleted, with every product’s value of it."))
     return redirect(CUSTOM_FIELDS)

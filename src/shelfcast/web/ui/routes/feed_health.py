@@ -9,6 +9,8 @@ from shelfcast.feeds import service as feeds
 from shelfcast.feeds.validation import validate_feed
 from shelfcast.publish import guard, health
 from shelfcast.web.deps import IdPath, RuntimeDep, SessionDep, SettingsDep
+from shelfcast.web.i18n import gettext as _
+from shelfcast.web.i18n.formatting import number
 from shelfcast.web.ui.charts import SERIES, fetches_chart
 from shelfcast.web.ui.rendering import page, redirect
 from shelfcast.web.ui.routes._router import page_router
@@ -63,5 +65,9 @@ def publish_held(
         except Conflict as error:
             flash(request, "error", str(error))
             return redirect(f"{FILES}/{feed_id}/health")
-    flash(request, "success", f"Published: the link now serves the new file ({done.rows:,} rows).")
+    flash(
+        request,
+        "success",
+        _("Published: the link now serves the new file (%(rows)s rows).", rows=number(done.rows)),
+    )
     return redirect(f"{FILES}/{feed_id}/health")

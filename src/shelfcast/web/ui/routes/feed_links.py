@@ -8,6 +8,8 @@ from fastapi import Request, Response
 
 from shelfcast.feeds import service as feeds
 from shelfcast.web.deps import IdPath, SessionDep, SettingsDep
+from shelfcast.web.i18n import gettext as _
+from shelfcast.web.i18n import ngettext
 from shelfcast.web.ui.rendering import page, redirect
 from shelfcast.web.ui.routes._router import FormDep, page_router
 from shelfcast.web.ui.routes.integration import WINDOW, feed_read
@@ -42,18 +44,28 @@ def new_link(
     grace_days = _grace_days(form.get("grace_days"))
     if grace_days is None:
         feed_read(session, signed, feed_id, settings.base_url)  # 404 first
-        flash(request, "error", "Keep the old link working for: a whole number of days, 0 to 90.")
+        flash(
+            request, "error", _("Keep the old link working for: a whole number of days, 0 to 90.")
+        )
         return redirect(f"{WINDOW}/files/{feed_id}")
     feeds.rotate_link(session, signed.account_id, feed_id, timedelta(days=grace_days))
     read = feed_read(session, signed, feed_id, settings.base_url)
     if grace_days:
-        kept = f"the old one keeps working for {grace_days} day{'s' if grace_days != 1 else ''}"
+        kept = ngettext(
+            "the old one keeps working for %(num)d day",
+            "the old one keeps working for %(num)d days",
+            grace_days,
+        )
     else:
-        kept = "the old one no longer works"
+        kept = _("the old one no longer works")
     flash(
         request,
         "success",
-        f"New link issued; {kept}. Paste the new link into your {read.store_name} account.",
+        _(
+            "New link issued; %(kept)s. Paste the new link into your %(store)s account.",
+            kept=kept,
+            store=read.store_name,
+        ),
     )
     return redirect(f"{WINDOW}/files/{feed_id}")
 

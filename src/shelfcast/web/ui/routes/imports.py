@@ -25,6 +25,7 @@ from shelfcast.catalog.service import list_custom_fields, list_price_types, list
 from shelfcast.errors import InvalidInput, NotFound, ShelfcastError
 from shelfcast.web.api.imports import exported_file, parse_separator
 from shelfcast.web.deps import IdPath, RuntimeDep, SessionDep
+from shelfcast.web.i18n import gettext as _
 from shelfcast.web.ui.rendering import page, redirect
 from shelfcast.web.ui.routes._router import FormDep, page_router
 from shelfcast.web.ui.session import SignedInDep, flash
@@ -47,7 +48,7 @@ def imports_page(
 def upload(request: Request, signed: SignedInDep, runtime: RuntimeDep, form: FormDep) -> Response:
     file = form.get("file")
     if not isinstance(file, UploadFile) or not file.filename:
-        flash(request, "error", "Choose a file to upload: CSV, XLSX, XLS or ODS.")
+        flash(request, "error", _("Choose a file to upload: CSV, XLSX, XLS or ODS."))
         return redirect("/imports")
     try:
         stored = imports.save_upload(runtime.settings.data_dir, file.file)
@@ -93,8 +94,12 @@ def mapping_page(
             _reading(request.query_params),
         )
     except (InvalidInput, FileNotFoundError) as error:
-        problem = _message(error) if isinstance(error, InvalidInput) else "upload it again"
-        flash(request, "error", f"“{upload['name']}” cannot be read: {problem}")
+        problem = _message(error) if isinstance(error, InvalidInput) else _("upload it again")
+        flash(
+            request,
+            "error",
+            _("“%(file)s” cannot be read: %(problem)s", file=upload["name"], problem=problem),
+        )
         return redirect("/imports")
     return page(
         request,
@@ -157,7 +162,7 @@ def create_definitions(
     except ShelfcastError as error:
         flash(request, "error", _message(error))
         return redirect(f"/imports/new?{_reading_query(form)}")
-    flash(request, "success", "Created. Check the mapping, then check the file.")
+    flash(request, "success", _("Created. Check the mapping, then check the file."))
     return redirect(f"/imports/new?{_reading_query(form)}")
 
 

@@ -28,9 +28,11 @@ from shelfcast.publish.reachability import Reach, link_reach
 from shelfcast.render.spec import ColumnSource, CsvSeparator, FileType
 from shelfcast.web.deps import IdPath, SessionDep, SettingsDep
 from shelfcast.web.deps import get_runtime as runtime_of
+from shelfcast.web.i18n import gettext as _
+from shelfcast.web.i18n import lazy_gettext
 from shelfcast.web.ui.form_limits import MAX_FORM_FIELDS
 from shelfcast.web.ui.forms import FORM, ColumnState, FeedFormState, FormErrors
-from shelfcast.web.ui.rendering import page, redirect
+from shelfcast.web.ui.rendering import page, plan_limit_text, redirect
 from shelfcast.web.ui.routes._router import FormDep, page_router
 from shelfcast.web.ui.routes.overview import window_extras
 from shelfcast.web.ui.save_checks import (
@@ -55,20 +57,20 @@ PREVIEW_ROWS = 20
 VALIDATION_ROWS = 5_000
 
 FILE_TYPES = [
-    (FileType.CSV, "CSV"),
-    (FileType.XLSX, "XLSX (Excel 2007 and later)"),
-    (FileType.XLS, "XLS (Excel 97–2003)"),
+    (FileType.CSV, lazy_gettext("CSV")),
+    (FileType.XLSX, lazy_gettext("XLSX (Excel 2007 and later)")),
+    (FileType.XLS, lazy_gettext("XLS (Excel 97–2003)")),
 ]
 SEPARATORS = [
-    (CsvSeparator.COMMA, "Comma ( , )"),
-    (CsvSeparator.SEMICOLON, "Semicolon ( ; )"),
-    (CsvSeparator.PIPE, "Vertical bar ( | )"),
-    (CsvSeparator.TAB, "Tab"),
+    (CsvSeparator.COMMA, lazy_gettext("Comma ( , )")),
+    (CsvSeparator.SEMICOLON, lazy_gettext("Semicolon ( ; )")),
+    (CsvSeparator.PIPE, lazy_gettext("Vertical bar ( | )")),
+    (CsvSeparator.TAB, lazy_gettext("Tab")),
 ]
 SOURCES = [
-    (ColumnSource.PRODUCT_FIELD, "Product field"),
-    (ColumnSource.PRICE, "Price"),
-    (ColumnSource.CUSTOM_VALUE, "Custom value"),
+    (ColumnSource.PRODUCT_FIELD, lazy_gettext("Product field")),
+    (ColumnSource.PRICE, lazy_gettext("Price")),
+    (ColumnSource.CUSTOM_VALUE, lazy_gettext("Custom value")),
 ]
 # A new file starts with the columns almost every store asks for.
 STARTER_COLUMNS = [
@@ -102,7 +104,9 @@ def _limit_message(session: Session, signed: SignedIn) -> str | None:
     try:
         feeds.ensure_plan_allows_another_file(session, signed.account_id, signed.plan)
     except PlanLimit as error:
-        return str(error)
+        return plan_limit_text(
+            error, signed.plan, len(feeds.list_feeds(session, signed.account_id))
+        )
     return None
 
 
@@ -143,13 +147,17 @@ def save_integration(
     enabled = form.get("enabled") == "on"
     feeds.set_integration_enabled(session, signed.account_id, enabled)
     if enabled:
-        flash(request, "success", "Integration enabled: every enabled file is served at its link.")
+        flash(
+            request, "success", _("Integration enabled: every enabled file is served at its link.")
+        )
     else:
         flash(
             request,
             "info",
-            "Integration disabled: stores cannot download any of your files until you "
-            "enable it again.",
+            _(
+                "Integration disabled: stores cannot download any of your files until you "
+                "enable it again."
+            ),
         )
     return redirect(WINDOW)
 
@@ -181,7 +189,7 @@ def _form_page(
         "file_types": FILE_TYPES,
         "separators": SEPARATORS,
         "sources": SOURCES,
-        "system_fields": [(f.value, label) for f, label in PRODUCT_FIELD_LABELS.items()],
+        "system_fields": [(f.value, _(label)) for f, label in PRODUCT_FIELD_LABELS.items()],
         "custom_fields": [(f"custom.{f.key}", f.label) for f in custom_fields],
         "warehouse_fields": [(f"quantity.{w.id}", f"Quantity in {w.name}") for w in warehouses],
         "price_types": [(str(p.id), f"{p.name} ({p.currency})") for p in price_types],
@@ -319,13 +327,18 @@ def create_file(
     except PlanLimit as error:
         session.rollback()
         errors = FormErrors()
-        errors.add((FORM,), str(error))
+        count = len(feeds.list_feeds(session, signed.account_id))
+        errors.add((FORM,), plan_limit_text(error, signed.plan, count))
         return _form_page(request, signed, session, state, errors=errors, status_code=403)
     flash(
         request,
         "success",
-        f"File “{created.file_name}.{created.file_type}” for {created.store_name} is saved. "
-        "Copy its link and paste it into your account on the store.",
+        _(
+            "File “%(file)s” for %(store)s is saved. "
+            "Copy its link and paste it into your account on the store.",
+            file=".".join((created.file_name, str(created.file_type))),
+            store=created.store_name,
+        ),
     )
     return redirect(f"{WINDOW}?highlight={created.id}")
 
@@ -411,8 +424,14 @@ def update_file(
             feed=read,
             status_code=400,
         )
-    status = "enabled" if data.enabled else "disabled: stores cannot download it"
-    flash(request, "success", f"File “{file_label(read)}” saved; upload {status}.")
+    if data.enabled:
+        saved = _("File “%(file)s” saved; upload enabled.", file=file_label(read))
+    else:
+        saved = _(
+            "File “%(file)s” saved; upload disabled: stores cannot download it.",
+            file=file_label(read),
+        )
+    flash(request, "success", saved)
     if check.link is not None:
         flash(request, "info", link_changed_message(check.link, grace(form)))
     return redirect(f"{WINDOW}?highlight={feed_id}")
@@ -428,5 +447,9 @@ def delete_file(
 ) -> Response:
     read = _feed_read(session, signed, feed_id, settings.base_url)
     feeds.delete_feed(session, signed.account_id, feed_id)
-    flash(request, "info", f"File “{file_label(read)}” deleted; its link no longer works.")
+    flash(
+        request,
+        "info",
+        _("File “%(file)s” deleted; its link no longer works.", file=file_label(read)),
+    )
     return redirect(WINDOW)

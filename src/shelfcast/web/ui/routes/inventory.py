@@ -16,6 +16,7 @@ from shelfcast.catalog import service as catalog
 from shelfcast.catalog.schemas import ProductRead, WarehouseCreate, WarehouseUpdate
 from shelfcast.errors import Conflict, FeedRef, InUseByFeeds, InvalidInput
 from shelfcast.web.deps import MAX_ID, IdPath, SessionDep
+from shelfcast.web.i18n import gettext as _
 from shelfcast.web.ui.rendering import page, redirect
 from shelfcast.web.ui.routes._router import FormDep, page_router
 from shelfcast.web.ui.session import SignedIn, SignedInDep, flash
@@ -193,12 +194,18 @@ def _warehouses_page(
 
 
 def problem_text(error: InvalidInput | Conflict) -> str:
-    text = (
-        "; ".join(e.message for e in error.errors)
+    texts = (
+        [e.message for e in error.errors]
         if isinstance(error, InvalidInput)
-        else str(error).removeprefix("name: ")
+        else [str(error).removeprefix("name: ")]
     )
-    return "Name " + text if text.startswith("must") else text[:1].upper() + text[1:]
+    # English words: "Name must ...", in the page's language through the catalogs.
+    return "; ".join(
+        _("Name %(problem)s", problem=_(text))
+        if text.startswith("must")
+        else _(text[:1].upper() + text[1:])
+        for text in texts
+    )
 
 
 @router.get("/warehouses")
@@ -222,7 +229,7 @@ def create_warehouse(
             typed={"new": name},
             status_code=400 if isinstance(error, InvalidInput) else 409,
         )
-    flash(request, "success", f"Warehouse “{created.name}” created.")
+    flash(request, "success", _("Warehouse “%(name)s” created.", name=created.name))
     return redirect("/warehouses")
 
 
@@ -246,7 +253,11 @@ def rename_warehouse(
             status_code=400 if isinstance(error, InvalidInput) else 409,
         )
     if renamed.name != before.name:
-        flash(request, "success", f"Warehouse “{before.name}” renamed to “{renamed.name}”.")
+        flash(
+            request,
+            "success",
+            _("Warehouse “%(old)s” renamed to “%(new)s”.", old=before.name, new=renamed.name),
+        )
     return redirect("/warehouses")
 
 
@@ -266,5 +277,9 @@ def delete_warehouse(
             in_use={str(warehouse_id): error.feeds},
             status_code=409,
         )
-    flash(request, "success", f"Warehouse “{warehouse.name}” deleted, with its stock levels.")
+    flash(
+        request,
+        "success",
+        _("Warehouse “%(name)s” deleted, with its stock levels.", name=warehouse.name),
+    )
     return redirect("/warehouses")

@@ -18,6 +18,7 @@ from shelfcast.catalog import service as catalog
 from shelfcast.catalog.schemas import ProductRead, ProductsUpsert
 from shelfcast.errors import InvalidInput
 from shelfcast.web.deps import IdPath, SessionDep
+from shelfcast.web.i18n import gettext as _
 from shelfcast.web.ui.product_form import (
     FORM,
     ProductContext,
@@ -119,7 +120,7 @@ def _submit(
     except InvalidInput as error:
         catalog_errors(read.errors, error.errors, context)
     except ValidationError:
-        read.errors.add(FORM, "The form could not be read; reload the page and try again.")
+        read.errors.add(FORM, _("The form could not be read; reload the page and try again."))
     return None
 
 
@@ -138,11 +139,13 @@ def create_product(
     read = read_product(state, context)
     sku = state.texts["sku"].strip()
     if sku and catalog.find_product_id(session, signed.account_id, sku) is not None:
-        read.errors.add("sku", f"A product with SKU “{sku}” already exists: edit that one.")
+        read.errors.add(
+            "sku", _("A product with SKU “%(sku)s” already exists: edit that one.", sku=sku)
+        )
     product_id = None if read.errors.get("sku") else _submit(session, signed, read, context, {})
     if product_id is None:
         return _form_page(request, signed, context, state, errors=read.errors, status_code=400)
-    flash(request, "success", f"Product “{sku}” created.")
+    flash(request, "success", _("Product “%(sku)s” created.", sku=sku))
     return redirect(f"/products/{product_id}")
 
 
@@ -170,7 +173,7 @@ def update_product(
         return _form_page(
             request, signed, context, state, product=product, errors=read.errors, status_code=400
         )
-    flash(request, "success", f"Product “{product.sku}” saved.")
+    flash(request, "success", _("Product “%(sku)s” saved.", sku=product.sku))
     return redirect(f"/products/{product_id}")
 
 
@@ -180,5 +183,5 @@ def delete_product(
 ) -> Response:
     product = catalog.get_product(session, signed.account_id, product_id)
     catalog.delete_product(session, signed.account_id, product_id)
-    flash(request, "success", f"Product “{product.sku}” deleted.")
+    flash(request, "success", _("Product “%(sku)s” deleted.", sku=product.sku))
     return redirect("/products")

@@ -6,6 +6,9 @@ from fastapi import Request, Response
 
 from shelfcast.accounts import service as accounts
 from shelfcast.web.deps import SessionDep
+from shelfcast.web.i18n import gettext as _
+from shelfcast.web.i18n import ngettext
+from shelfcast.web.i18n.context import SESSION_KEY as LANGUAGE_KEY
 from shelfcast.web.ui.rendering import HOME, page, redirect, safe_next
 from shelfcast.web.ui.routes._router import FormDep, page_router
 from shelfcast.web.ui.security import new_csrf_secret
@@ -49,15 +52,20 @@ def login(request: Request, session: SessionDep, form: FormDep) -> Response:
     if wait is not None:
         minutes = max(1, -(-wait // 60))
         return again(
-            "Too many failed sign-in attempts for this email from your network. "
-            f"For your security, try again in {minutes} minute{'s' if minutes > 1 else ''}.",
+            ngettext(
+                "Too many failed sign-in attempts for this email from your network. "
+                "For your security, try again in %(num)d minute.",
+                "Too many failed sign-in attempts for this email from your network. "
+                "For your security, try again in %(num)d minutes.",
+                minutes,
+            ),
             429,
             {"Retry-After": str(wait)},
         )
     user = accounts.authenticate_user(session, email, password)
     if user is None:
         limiter.failed(normalized, address)
-        return again("The email or password is not right. Check them and try again.", 400)
+        return again(_("The email or password is not right. Check them and try again."), 400)
     limiter.succeeded(normalized, address)
     request.session.clear()  # nothing of the anonymous session carries over
     request.session[USER_KEY] = user.id
@@ -71,6 +79,9 @@ def logout(request: Request, session: SessionDep) -> Response:
     user_id = request.session.get(USER_KEY)
     if isinstance(user_id, int):
         accounts.end_sessions(session, user_id)  # a copy of the cookie stops working too
+    language = request.session.get(LANGUAGE_KEY)
     request.session.clear()
-    flash(request, "info", "You are signed out.")
+    if language is not None:  # the sign-in page goes on in the language of the pages
+        request.session[LANGUAGE_KEY] = language
+    flash(request, "info", _("You are signed out."))
     return redirect("/login")

@@ -14,8 +14,11 @@ from sqlalchemy.orm import Session
 
 from shelfcast.catalog import service as catalog
 from shelfcast.catalog.schemas import ProductRead, StockAdjust, StockChange
-from shelfcast.errors import InvalidInput, NotFound
+from shelfcast.errors import N_, InvalidInput, NotFound
 from shelfcast.web.deps import MAX_ID, IdPath, SessionDep
+from shelfcast.web.i18n import gettext as _
+from shelfcast.web.i18n import ngettext
+from shelfcast.web.i18n.formatting import number
 from shelfcast.web.ui.product_form import form_decimal
 from shelfcast.web.ui.rendering import page, redirect
 from shelfcast.web.ui.routes._router import FormDep, page_router
@@ -109,7 +112,7 @@ def set_stock_cell(
             warehouse_id,
             editing=True,
             typed=typed,
-            error=f"Quantity {message}",
+            error=_("%(label)s %(problem)s", label=_("Quantity"), problem=_(message)),
         )
     product = catalog.get_product(session, signed.account_id, product_id)
     return _cell(request, session, signed, product, warehouse_id, editing=False)
@@ -127,7 +130,9 @@ def adjust_stock(
     try:
         delta = form_decimal(typed["delta"])
     except ValueError as problem:
-        errors["delta"] = f"Change {problem} (e.g. -2 or +3)"
+        errors["delta"] = _(
+            "%(label)s %(problem)s (e.g. -2 or +3)", label=_("Change"), problem=_(str(problem))
+        )
     if not errors:
         change = StockChange(
             sku=product.sku,
@@ -145,15 +150,25 @@ def adjust_stock(
         except InvalidInput as error:
             for item in error.errors:
                 name = str(item.loc[-1])
-                label = {"delta": "Change", "warehouse_id": "Warehouse", "reason": "Reason"}
-                errors[name] = f"{label.get(name, name)} {item.message}"
+                label = {
+                    "delta": N_("Change"),
+                    "warehouse_id": N_("Warehouse"),
+                    "reason": N_("Reason"),
+                }
+                errors[name] = _(
+                    "%(label)s %(problem)s", label=_(label.get(name, name)), problem=_(item.message)
+                )
         else:
             [level] = result.levels
             flash(
                 request,
                 "success",
-                f"Stock of “{product.sku}” changed by {typed['delta'].strip()}:"
-                f" now {level.quantity}.",
+                _(
+                    "Stock of “%(sku)s” changed by %(delta)s: now %(quantity)s.",
+                    sku=product.sku,
+                    delta=typed["delta"].strip(),
+                    quantity=number(level.quantity),
+                ),
             )
             return redirect(f"/products/{product_id}#stock-title")
     return product_page(
@@ -181,7 +196,7 @@ def bulk_set_stock(
     try:
         warehouse = catalog.get_warehouse(session, signed.account_id, min(warehouse_id, MAX_ID))
     except NotFound:
-        flash(request, "error", "Stock not changed: choose one of your warehouses.")
+        flash(request, "error", _("Stock not changed: choose one of your warehouses."))
         return redirect(back)
     try:
         quantity = form_decimal(typed)
@@ -194,12 +209,17 @@ def bulk_set_stock(
             if isinstance(error, InvalidInput)
             else str(error)
         )
-        flash(request, "error", f"Stock not changed: the quantity {message}.")
+        flash(request, "error", _("Stock not changed: the quantity %(problem)s.", problem=message))
     else:
         flash(
             request,
             "success",
-            f"Stock in “{warehouse.name}” set to {plain_quantity(quantity)}"
-            f" for {count} product{'s' if count != 1 else ''}.",
+            ngettext(
+                "Stock in “%(warehouse)s” set to %(quantity)s for %(num)d product.",
+                "Stock in “%(warehouse)s” set to %(quantity)s for %(num)d products.",
+                count,
+                warehouse=warehouse.name,
+                quantity=number(quantity),
+            ),
         )
     return redirect(back)

@@ -3,6 +3,14 @@
 (() => {
   "use strict";
 
+  // The page's words for what this file shows (templates/_script_text.html);
+  // English when a page has none.
+  const words = (() => {
+    const data = document.getElementById("ui-text");
+    try { return data ? JSON.parse(data.textContent) : {}; } catch (error) { return {}; }
+  })();
+  const say = (key, english, num) => (words[key] || english).replace("%(num)s", String(num));
+
   const announce = (text) => {
     const region = document.getElementById("announcer");
     if (!region) return;
@@ -32,9 +40,10 @@
     button.dataset.label = button.dataset.label || button.textContent;
     const copied = await copyText(input);
     button.dataset.copied = input.value;
-    button.textContent = copied ? "Copied ✓" : "Press Ctrl+C";
+    button.textContent = copied ? say("copied", "Copied ✓") : say("press_ctrl_c", "Press Ctrl+C");
     button.classList.toggle("is-copied", copied);
-    announce(copied ? "Link copied to the clipboard" : "Select the link and copy it");
+    announce(copied ? say("link_copied", "Link copied to the clipboard")
+      : say("copy_by_hand", "Select the link and copy it"));
     window.clearTimeout(button.copyTimer);
     button.copyTimer = window.setTimeout(() => {
       button.textContent = button.dataset.label;
@@ -246,7 +255,7 @@
       list.appendChild(row);
       renumber();
       row.querySelector("input[name='col_header']").focus();
-      announce("Column " + list.children.length + " added");
+      announce(say("column_added", "Column %(num)s added", list.children.length));
       columnsChanged();
       return;
     }
@@ -259,7 +268,7 @@
       renumber();
       const focusTarget = next ? next.querySelector("[data-remove]") : form.querySelector("[data-add-column]");
       focusTarget.focus();
-      announce("Column removed");
+      announce(say("column_removed", "Column removed"));
       columnsChanged();
     } else if (button.matches("[data-move]")) {
       event.preventDefault();
@@ -270,7 +279,8 @@
       renumber();
       const again = row.querySelector("[data-move='" + button.dataset.move + "']");
       (again.disabled ? row.querySelector("[data-move='" + (up ? "down" : "up") + "']") : again).focus();
-      announce("Column moved to position " + (Array.prototype.indexOf.call(list.children, row) + 1));
+      const position = Array.prototype.indexOf.call(list.children, row) + 1;
+      announce(say("column_moved", "Column moved to position %(num)s", position));
       columnsChanged();
     }
   });
