@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PYTEST_ARGS ?=
 
-.PHONY: install test-packages translations i18n-update demo run test test-postgres lint format bench clean
+.PHONY: install test-packages translations i18n-update demo run test test-postgres test-cluster lint format bench clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -57,6 +57,12 @@ test: $(STAMP) test-packages translations
 test-postgres: $(STAMP) translations
 	SHELFCAST_TEST_POSTGRES_URL=$${SHELFCAST_TEST_POSTGRES_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test} \
 		$(BIN)/pytest -k postgresql $(PYTEST_ARGS)
+
+# The cluster on loopback (tests/cluster): PostgreSQL, SeaweedFS (S3), two nodes, two
+# workers and nginx. About a minute and a half.
+test-cluster: $(STAMP) test-packages
+	SHELFCAST_TEST_POSTGRES_URL=$${SHELFCAST_TEST_POSTGRES_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test} \
+		$(BIN)/pytest tests/cluster -m cluster $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench

@@ -70,6 +70,43 @@ class Settings(BaseSettings):
         "/_feedfiles/). Unset, the app sends the bytes itself",
     )
 
+    storage_url: str | None = Field(
+        default=None,
+        description="Where built files live: unset for the data folder, file:///path for "
+        "another folder, s3://bucket/prefix for S3-compatible object storage (credentials "
+        "from AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or any way boto3 finds them)",
+    )
+    build_jobs: bool = Field(
+        default=False,
+        description="PostgreSQL only: feed builds are procrastinate jobs that `shelfcast "
+        "worker` processes run; web processes only enqueue (see deploy/README.md)",
+    )
+    jobs_requeue_seconds: int = Field(
+        default=60,
+        ge=1,
+        description="Build jobs: how often feeds whose file is behind are queued again",
+    )
+    jobs_stalled_worker_seconds: float = Field(
+        default=30.0,
+        gt=0,
+        description="Build jobs: a worker silent this long is taken for dead and its "
+        "jobs are queued again (it beats every third of this)",
+    )
+    s3_endpoint_url: str | None = Field(
+        default=None,
+        description="The S3 endpoint of MinIO, Ceph, SeaweedFS... (unset for AWS S3)",
+    )
+    s3_region: str = Field(default="us-east-1", description="The S3 region")
+    s3_timeout_seconds: float = Field(
+        default=5.0, gt=0, description="Connect and read timeout of each S3 request"
+    )
+    s3_url_seconds: int = Field(
+        default=300,
+        ge=1,
+        le=604800,
+        description="How long the signed URL a link hands nginx (X-Accel-Redirect) stays valid",
+    )
+
     @property
     def public_base_url(self) -> str:
         return self.base_url.rstrip("/")

@@ -325,3 +325,4 @@ def test_what_should_not_be_served_is_404(client: httpx.Client, shop: Shop) -> N
     assert client.get(shop.link.replace("/f/", "/f/x")).status_code == 404
     # The files themselves are reachable only through the app's redirect.
     assert client.get(f"{ACCEL_PREFIX}{shop.feed_id}/{_key(shop)}.csv").status_code == 404
+    assert client.get("/metrics").status_code == 404  # scraped on the node, not through nginx

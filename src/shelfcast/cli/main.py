@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from shelfcast.accounts import service as accounts
 from shelfcast.accounts.models import Plan
-from shelfcast.cli import catalog_files
+from shelfcast.cli import catalog_files, operations
 from shelfcast.db import backup
 from shelfcast.db.database import Database, open_database
 from shelfcast.db.session import transaction
@@ -27,6 +27,7 @@ from shelfcast.demo import DEMO_ACCOUNT_NAME, create_demo, delete_demo
 from shelfcast.errors import ShelfcastError
 from shelfcast.feeds import service as feeds
 from shelfcast.feeds.models import FeedFile
+from shelfcast.publish.jobs import ensure_schema
 from shelfcast.render import extension
 from shelfcast.render.spec import FileType
 from shelfcast.settings import Settings
@@ -67,7 +68,11 @@ def command_database(settings: Settings | None = None) -> Iterator[Database]:
 def db_upgrade() -> None:
     """Create or migrate the database named by SHELFCAST_DATABASE_URL."""
     settings = Settings()
-    open_database(settings).close()
+    database = open_database(settings)
+    try:
+        ensure_schema(database.engine)  # the build jobs' tables, on PostgreSQL only
+    finally:
+        database.close()
     console.print(f"database is up to date: {settings.database_url}")
 
 
@@ -303,6 +308,7 @@ def users_create(
 
 
 catalog_files.register(app, command_database)
+operations.register(app, command_database)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -25,7 +25,7 @@ import logging
 import queue
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
@@ -110,6 +110,10 @@ class FeedBuilder:
         self.writes = writes
         self.store = store
         self.grace_s = grace_s  # how long a superseded file stays for links that chose it
+        # Set on PostgreSQL with build jobs: requests become jobs instead of entries
+        # in this process's queue.
+        self.dispatch: Callable[[int], None] | None = None
+        self.observe: Callable[[str, float], None] | None = None
         self._queue: queue.Queue[int | None] = queue.Queue()
         self._pending: set[int] = set()
         self._pending_lock = threading.Lock()
@@ -162,6 +166,10 @@ class FeedBuilder:
         """The version key of the feed's build under way in this process, if any."""
         return self._building.get(feed_id)
 
+    def queued(self) -> int:
+        """Feeds waiting for a build in this process (the metrics' queue depth)."""
+        return self._queue.qsize()
+
     def request(self, feed_id: int) -> None:
         """Ask for a feed to be brought up to date after a change (a no-op build if it
         already is). A change is built even during a failed build's backoff: new
@@ -178,6 +186,9 @@ class FeedBuilder:
         self._enqueue(feed_id)
 
     def _enqueue(self, feed_id: int) -> None:
+        if self.dispatch is not None:
+            self.dispatch(feed_id)  # a build job (publish/jobs.py): a worker runs it
+            return
         with self._pending_lock:
             if feed_id in self._pending:
                 return
@@ -290,8 +301,12 @@ class FeedBuilder:
             return BuildResult(Outcome.FAILED, key, message)
 
     def _build_locked(self, feed_id: int) -> BuildResult:
+        started = time.perf_counter()
         try:
-            return self._build_snapshot(feed_id)
+            result = self._build_snapshot(feed_id)
+            if self.observe is not None:  # the metrics' build durations
+                self.observe(result.outcome.value, time.perf_counter() - started)
+            return result
         finally:
             self._building.pop(feed_id, None)
 
@@ -316,7 +331,7 @@ class FeedBuilder:
                 if (
                     build is not None
                     and build.published_key == key
-                    and self.store.path(feed_id, key, extension).exists()
+                    and self.store.has(feed_id, key, extension)
                 ):
                     if gzipped and self.store.gzip_missing(feed_id, key, extension):
                         self.store.add_gzip(feed_id, key, extension)  # lost in a crash

@@ -55,7 +55,7 @@ def guards(store: FileStore, feed_id: int, percent: int, build: FeedBuild | None
         and build is not None
         and (build.published_rows or 0) >= MIN_GUARDED_ROWS
         and build.published_key is not None
-        and store.path(feed_id, build.published_key, ext).exists()
+        and store.has(feed_id, build.published_key, ext)
     )
 
 

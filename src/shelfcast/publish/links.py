@@ -48,6 +48,7 @@ from shelfcast.publish.store import FileStore
 from shelfcast.render.spec import FileType
 
 POLL_S = 0.02
+STORE_POLL_S = 0.2  # how often a waiting request asks the object store (one GET or HEAD)
 RETRY_AFTER_S = 5  # told to clients when no better estimate is known
 RETRY_AFTER_MAX_S = 300
 # A request waits for the newest version only when its file is expected within this
@@ -124,6 +125,7 @@ class Links:
         file_type = FileType(target.file_type)
         key = target.key
         self.builder.request_if_due(target.feed_id)
+        await self._fetch_stored(target, file_type)
         has_file = bool(self.store.versions(target.feed_id, key, file_type.value))
         bound = wait_bound(
             target,
@@ -150,6 +152,14 @@ class Links:
         fresh = key_order(opened.key) >= key_order(key)
         return LinkAnswer(Answer.SERVE, target, opened, fresh=fresh)
 
+    async def _fetch_stored(self, target: repo.LinkTarget, file_type: FileType) -> None:
+        """With object storage, another node may have built the file: bring the newest
+        one the store has (the current version's, else the published one's) into
+        this node's folder. A no-op for the local folder."""
+        for key in dict.fromkeys(k for k in (target.key, target.published_key) if k):
+            if await asyncio.to_thread(self.store.has, target.feed_id, key, file_type.value):
+                return
+
     async def _wait_for(
         self, target: repo.LinkTarget, file_type: FileType, bound: float, *, any_file: bool
     ) -> None:
@@ -157,7 +167,12 @@ class Links:
         the feed) is in place, this version's build failed here, or ``bound`` passes."""
         feed_id, key = target.feed_id, target.key
         deadline = time.monotonic() + bound
+        asked_store = time.monotonic()
         while time.monotonic() < deadline:
+            if time.monotonic() - asked_store >= STORE_POLL_S:
+                # Built by another node or a worker: in the store, not in this folder.
+                await asyncio.to_thread(self.store.has, feed_id, key, file_type.value)
+                asked_store = time.monotonic()
             newest = self.store.versions(feed_id, key, file_type.value)
             if newest and (any_file or key_order(newest[0]) >= key_order(key)):
                 return

@@ -108,6 +108,11 @@ class FileStore:
         if gzipped:
             self._write_gzip(target, self.gzip_path(feed_id, to_key, extension))
 
+    def has(self, feed_id: int, key: str, extension: str) -> bool:
+        """Whether the file of ``key`` is in place (a store backed by object storage
+        fetches it from there first: ``publish/storage/backed.py``)."""
+        return self.path(feed_id, key, extension).exists()
+
     def gzip_missing(self, feed_id: int, key: str, extension: str) -> bool:
         """Whether the plain file is in place and its compressed copy is not (lost in a crash)."""
         return (

@@ -26,7 +26,7 @@ def queue_behind(builder: FeedBuilder) -> list[int]:
         extension = file_type.value
         if (
             version.published_key != version.key
-            or not store.path(version.feed_id, version.key, extension).exists()
+            or not store.has(version.feed_id, version.key, extension)
             or (
                 file_type is FileType.CSV
                 and store.gzip_missing(version.feed_id, version.key, extension)

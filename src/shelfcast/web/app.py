@@ -8,8 +8,9 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from shelfcast.settings import Settings
-from shelfcast.web import errors, headers, limits, public, ui
+from shelfcast.web import errors, headers, limits, operations, public, ui
 from shelfcast.web.api import router as api_router
+from shelfcast.web.metrics import FetchCounter, Metrics
 from shelfcast.web.runtime import Runtime
 
 API_DESCRIPTION = """
@@ -53,7 +54,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     errors.install(app)
     app.include_router(api_router, prefix="/api/v1")
     app.include_router(public.router)
+    app.include_router(operations.router)
+    app.add_middleware(FetchCounter, metrics=lambda: _metrics(app))
     ui.install(app, settings)
     app.add_middleware(headers.SecurityHeaders)
     app.add_middleware(limits.BodyLimit)  # outermost of ours: nothing reads a body first
     return app
+
+
+def _metrics(app: FastAPI) -> Metrics | None:
+    runtime: Runtime | None = getattr(app.state, "runtime", None)
+    return runtime.metrics if runtime is not None else None

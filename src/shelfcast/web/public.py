@@ -28,6 +28,8 @@ from shelfcast.db.base import utcnow
 from shelfcast.publish import repository as repo
 from shelfcast.publish.keys import etag
 from shelfcast.publish.links import Answer, LinkAnswer, OpenedFile
+from shelfcast.publish.storage import feed_object_name
+from shelfcast.publish.storage.accel import object_redirect
 from shelfcast.render import CsvEncoding, media_type
 from shelfcast.render.spec import FileType
 from shelfcast.web.runtime import Runtime
@@ -72,6 +74,16 @@ def _respond(request: Request, runtime: Runtime, answer: LinkAnswer) -> Response
     return _logged(request, runtime, target, _not_found())
 
 
+def _accel_target(runtime: Runtime, feed_id: int, opened: OpenedFile, prefix: str) -> str:
+    """Where nginx gets the bytes: the data folder (deploy/nginx/shelfcast.conf) or,
+    with object storage, the object through a signed URL (shelfcast-s3.conf)."""
+    signed = runtime.storage.proxy_url(feed_object_name(feed_id, opened.path.name))
+    if signed is None:
+        return f"{prefix}{feed_id}/{opened.path.name}"
+    tag = etag(feed_id, opened.key, gzipped=opened.gzipped)
+    return object_redirect(prefix, signed, tag, gzipped=opened.gzipped)
+
+
 def _not_found() -> Response:
     return Response(status_code=404, headers={"Cache-Control": "no-store"})
 
@@ -105,7 +117,7 @@ def _file_response(
         # nginx sends the file named here from its internal location, ranges and
         # all. The file's name holds its version, so nginx sends what we chose.
         opened.file.close()
-        headers["X-Accel-Redirect"] = f"{accel_prefix}{target.feed_id}/{opened.path.name}"
+        headers["X-Accel-Redirect"] = _accel_target(runtime, target.feed_id, opened, accel_prefix)
         size = opened.stat.st_size if request.method == "GET" else 0
         _record(request, runtime, target, 200, size)
         return Response(
