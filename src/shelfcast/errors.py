@@ -5,6 +5,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+# How much of an offending value an error message repeats: enough to recognise it,
+# never the whole of a megabyte-long SKU sent back in the answer.
+SHOWN_CHARS = 50
+
+
+def shown(value: object) -> str:
+    """``value`` quoted for a message, cut to its first ``SHOWN_CHARS`` characters + "…"."""
+    text = str(value)
+    if len(text) > SHOWN_CHARS:
+        return repr(text[:SHOWN_CHARS]) + "…"
+    return repr(text)
+
 
 class ShelfcastError(Exception):
     """Base of every expected problem (bad input, missing thing, plan limit)."""

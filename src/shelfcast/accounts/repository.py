@@ -9,7 +9,7 @@ from sqlalchemy import delete, or_, select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from shelfcast.accounts.models import Account, ApiKey, User
+from shelfcast.accounts.models import Account, ApiKey, LoginFailure, User
 
 
 def get_account(session: Session, account_id: int) -> Account | None:
@@ -120,3 +120,28 @@ def end_sessions(session: Session, user_id: int) -> None:
     session.execute(
         update(User).where(User.id == user_id).values(session_epoch=User.session_epoch + 1)
     )
+
+
+def add_login_failures(session: Session, key_hashes: Sequence[str], at: datetime) -> None:
+    session.add_all([LoginFailure(key_hash=key, failed_at=at) for key in key_hashes])
+    session.flush()
+
+
+def recent_login_failures(
+    session: Session, key_hash: str, since: datetime, limit: int
+) -> Sequence[datetime]:
+    """The newest ``limit`` failures of the key after ``since``, newest first."""
+    return session.scalars(
+        select(LoginFailure.failed_at)
+        .where(LoginFailure.key_hash == key_hash, LoginFailure.failed_at > since)
+        .order_by(LoginFailure.failed_at.desc())
+        .limit(limit)
+    ).all()
+
+
+def delete_login_failures(session: Session, key_hash: str) -> None:
+    session.execute(delete(LoginFailure).where(LoginFailure.key_hash == key_hash))
+
+
+def prune_login_failures(session: Session, before: datetime) -> None:
+    session.execute(delete(LoginFailure).where(LoginFailure.failed_at <= before))

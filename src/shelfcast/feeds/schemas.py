@@ -23,6 +23,7 @@ from pydantic import (
     model_validator,
 )
 
+from shelfcast.errors import shown
 from shelfcast.feeds.presets import PRESETS, preset_columns
 from shelfcast.render import WRITERS
 from shelfcast.render.spec import (
@@ -276,7 +277,9 @@ class _FeedRules(_Strict):
     @classmethod
     def _known_preset(cls, value: str | None) -> str | None:
         if value is not None and value not in PRESETS:
-            raise ValueError(f"unknown preset '{value}'; allowed: {', '.join(sorted(PRESETS))}")
+            raise ValueError(
+                f"unknown preset {shown(value)}; allowed: {', '.join(sorted(PRESETS))}"
+            )
         return value
 
     @field_validator("warehouse_ids", check_fields=False)

@@ -9,6 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from shelfcast.errors import (
+    SHOWN_CHARS,
     Conflict,
     InUseByFeeds,
     InvalidInput,
@@ -18,6 +19,18 @@ from shelfcast.errors import (
 )
 
 log = logging.getLogger(__name__)
+
+# A message names the field and what is allowed; an offending value is echoed as a
+# short prefix where the message is made (``shelfcast.errors.shown``). This cap is
+# the net under that: no 422 body grows with the size of what was sent.
+MAX_MESSAGE_CHARS = 2000
+
+
+def capped(message: str) -> str:
+    if len(message) <= MAX_MESSAGE_CHARS:
+        return message
+    return message[: MAX_MESSAGE_CHARS - 1] + "…"
+
 
 STATUS_OF: dict[type[ShelfcastError], int] = {
     InvalidInput: status.HTTP_422_UNPROCESSABLE_CONTENT,
@@ -42,10 +55,16 @@ async def domain_error(request: Request, error: Exception) -> JSONResponse:
         # no body: what it gets wrong is in its query string.
         where = "query" if request.method in ("GET", "HEAD") else "body"
         detail: object = [
-            {"loc": [where, *e.loc], "msg": e.message, "type": "value_error"} for e in error.errors
+            {
+                "loc": [where, *map(_short_loc, e.loc)],
+                "msg": capped(e.message),
+                "type": "value_error",
+            }
+            for e in error.errors
         ]
     elif isinstance(error, NotFound):
-        detail = "Not found."  # never say whether it exists in another account
+        # Never say whether it exists in another account.
+        return JSONResponse({"detail": "Not found.", "type": "not_found"}, status_code=code)
     elif isinstance(error, InUseByFeeds):
         body = {
             "detail": str(error),
@@ -54,14 +73,35 @@ async def domain_error(request: Request, error: Exception) -> JSONResponse:
         }
         return JSONResponse(body, status_code=code)
     else:
-        detail = str(error)
+        return JSONResponse({"detail": str(error), "type": _type_of(error)}, status_code=code)
     return JSONResponse({"detail": detail}, status_code=code)
+
+
+def _type_of(error: ShelfcastError) -> str:
+    """The stable code of the answer (documented in the OpenAPI document's ``Error``)."""
+    if isinstance(error, PlanLimit):
+        return "plan_limit"
+    if isinstance(error, Conflict):
+        return "conflict"
+    return "bad_request"
 
 
 async def validation_error(_request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, RequestValidationError)
-    detail = [{"loc": list(e["loc"]), "msg": e["msg"], "type": e["type"]} for e in error.errors()]
+    # Never pydantic's ``input``: it would send the offending value back whole.
+    detail = [
+        {"loc": [_short_loc(part) for part in e["loc"]], "msg": capped(e["msg"]), "type": e["type"]}
+        for e in error.errors()
+    ]
     return JSONResponse({"detail": detail}, status_code=status.HTTP_422_UNPROCESSABLE_CONTENT)
+
+
+def _short_loc(part: object) -> object:
+    """A location step as sent: a dict key in the body can be any text (a price type
+    name, a custom field's key), so it is cut like any echoed value."""
+    if isinstance(part, str) and len(part) > SHOWN_CHARS:
+        return part[:SHOWN_CHARS] + "…"
+    return part
 
 
 def install(app: FastAPI) -> None:
