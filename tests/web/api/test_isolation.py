@@ -35,7 +35,7 @@ class Owned:
 def _not_found(response: Any) -> None:
     assert response.status_code == 404, response.text
     # Nothing about the other account leaks: the body does not even echo the id.
-    assert response.json() == {"detail": "Not found."}
+    assert response.json() == {"detail": "Not found.", "type": "not_found"}
 
 
 def _warehouses(other: Api, owned: Owned) -> None:
