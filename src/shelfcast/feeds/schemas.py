@@ -314,7 +314,10 @@ class FeedCreate(_FeedRules, _OutputOptions):
     def _from_preset(cls, data: Any) -> Any:
         """Settings the body leaves out come from its preset (price columns need the
         account's price type: take the columns from ``GET /feed-presets``)."""
-        if not isinstance(data, dict) or data.get("preset") not in PRESETS:
+        # A preset that is not a string (``{}``, a list) is left to the field's own check.
+        if not isinstance(data, dict) or not isinstance(data.get("preset"), str):
+            return data
+        if data["preset"] not in PRESETS:
             return data
         preset = PRESETS[data["preset"]]
         filled = dict(data)

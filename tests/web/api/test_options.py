@@ -55,3 +55,20 @@ def test_a_method_the_path_does_not_take_is_a_405_with_allow(client: TestClient)
 
 def test_an_unknown_path_is_still_a_404(client: TestClient) -> None:
     assert client.options(f"{API_PREFIX}/no-such-thing").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "expected"),
+    [
+        ("OPTIONS", "/products/export", {"GET", "OPTIONS"}),
+        ("OPTIONS", "/products/upsert", {"POST", "OPTIONS"}),
+        ("PATCH", "/feeds/from-sample", {"POST", "OPTIONS"}),
+    ],
+)
+def test_a_spelled_out_path_is_not_taken_for_an_id(
+    client: TestClient, method: str, path: str, expected: set[str]
+) -> None:
+    """schemathesis found these: /products/export also matched /products/{product_id}."""
+    response = client.request(method, API_PREFIX + path)
+    assert response.status_code == (204 if method == "OPTIONS" else 405)
+    assert allow_of(response) == expected

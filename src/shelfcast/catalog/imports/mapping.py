@@ -74,8 +74,8 @@ def parse_target(text: str) -> Target:
     if colon and kind in _PREFIXED and name.strip():
         return Target(TargetKind(kind), name.strip())
     raise ValueError(
-        f"unknown target {shown(text)}; allowed: {', '.join(ProductField)}, price:<price type name>,"
-        " stock:<warehouse name>, custom:<key>, ignore"
+        f"unknown target {shown(text)}; allowed: {', '.join(ProductField)},"
+        " price:<price type name>, stock:<warehouse name>, custom:<key>, ignore"
     )
 
 
