@@ -34,3 +34,14 @@ def test_a_body_that_is_not_text_is_a_documented_400(api: Api, client: TestClien
     document = client.get(f"{API_PREFIX}/openapi.json").json()
     answers = document["paths"]["/api/v1/custom-fields/{field_id}"]["patch"]["responses"]
     assert "400" in answers
+
+
+@pytest.mark.parametrize("grace_days", [False, True, "3"])
+def test_rotate_link_takes_grace_days_only_as_a_number(api: Api, grace_days: object) -> None:
+    """``{"grace_days": false}`` was taken as 0 days and the link rotated."""
+    warehouse = api.warehouse("Main")
+    feed = api.feed([warehouse])
+    response = api.post(f"/feeds/{feed['id']}/rotate-link", {"grace_days": grace_days})
+    assert response.status_code == 422, response.text
+    assert api.get(f"/feeds/{feed['id']}").json()["url"] == feed["url"]
+    assert api.post(f"/feeds/{feed['id']}/rotate-link", {"grace_days": 2}).status_code == 200
