@@ -11,7 +11,7 @@ drift from it route by route:
 - 403 on the writes of feed files (the plan's feed file limit);
 - 413 on every route that takes a JSON body (the limits of ``web/limits.py``;
   an upload too large is a 422 at ``file``);
-- 400 on those too (a body FastAPI cannot parse at all);
+- 400 on every route with a body (one FastAPI cannot parse at all);
 - 422 on every route (bad input in the path, query or body, with ``loc``).
 """
 
@@ -48,7 +48,7 @@ ERROR_REF = {"$ref": "#/components/schemas/Error"}
 VALIDATION_REF = {"$ref": "#/components/schemas/HTTPValidationError"}
 WRITES = frozenset({"post", "put", "patch", "delete"})
 DESCRIPTIONS = {
-    "400": "The body could not be read as JSON (not UTF-8, or not parseable at all).",
+    "400": "The body could not be parsed at all (not UTF-8 JSON, or broken multipart).",
     "401": "No API key, or one that is unknown or revoked.",
     "403": "The account's plan does not allow it; the message names the plan that would.",
     "404": "Nothing with this id in the account.",
@@ -99,6 +99,7 @@ def _add_to_operation(path: str, method: str, operation: dict[str, Any]) -> None
         limit = max_body_bytes(method.upper(), path)
         described = f"The body is larger than {limit:,} bytes, the most this route takes."
         responses.setdefault("413", _answer(described, ERROR_REF))
+    if body is not None:
         responses.setdefault("400", _answer(DESCRIPTIONS["400"], ERROR_REF))
     responses.setdefault("422", _answer(DESCRIPTIONS["422"], VALIDATION_REF))
 
