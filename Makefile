@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PYTEST_ARGS ?=
 
-.PHONY: install test-packages translations i18n-update demo run test test-postgres test-cluster lint format bench clean
+.PHONY: install test-packages translations i18n-update demo run test test-postgres test-schema test-cluster lint format bench clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -63,6 +63,11 @@ test-postgres: $(STAMP) translations
 test-cluster: $(STAMP) test-packages
 	SHELFCAST_TEST_POSTGRES_URL=$${SHELFCAST_TEST_POSTGRES_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test} \
 		$(BIN)/pytest tests/cluster -m cluster $(PYTEST_ARGS)
+
+# schemathesis against a real server and its own OpenAPI document (.ci/schema_check.py):
+# any 5xx, or an answer the document does not describe, fails.
+test-schema: $(STAMP)
+	$(BIN)/python .ci/schema_check.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench

@@ -16,6 +16,18 @@ def N_(message: str) -> str:
     """
     return message
 
+# How much of an offending value an error message repeats: enough to recognise it,
+# never the whole of a megabyte-long SKU sent back in the answer.
+SHOWN_CHARS = 50
+
+
+def shown(value: object) -> str:
+    """``value`` quoted for a message, cut to its first ``SHOWN_CHARS`` characters + "…"."""
+    text = str(value)
+    if len(text) > SHOWN_CHARS:
+        return repr(text[:SHOWN_CHARS]) + "…"
+    return repr(text)
+
 
 class ShelfcastError(Exception):
     """Base of every expected problem (bad input, missing thing, plan limit).

@@ -96,3 +96,21 @@ class User(Base):
     session_epoch: Mapped[int] = mapped_column(default=0, server_default=text("0"))
     # Chosen in the language menu; None follows the browser, then the account.
     language: Mapped[Language | None] = mapped_column(_language_type("language"), default=None)
+
+
+class LoginFailure(Base):
+    """One failed sign-in, counted against a key (a hash of "email + address" or of
+    the address alone). Kept in the database, not in a process's memory, so the
+    sign-in limit holds across worker processes and restarts; rows older than the
+    limit's window are pruned as new failures arrive."""
+
+    __tablename__ = "login_failures"
+    __table_args__ = (
+        Index("ix_login_failures_key_hash_failed_at", "key_hash", "failed_at"),
+        Index("ix_login_failures_failed_at", "failed_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # sha256 hex: the email and address themselves are not kept for this.
+    key_hash: Mapped[str] = mapped_column(String(64))
+    failed_at: Mapped[datetime] = mapped_column()

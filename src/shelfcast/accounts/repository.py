@@ -9,7 +9,7 @@ from sqlalchemy import delete, or_, select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from shelfcast.accounts.models import Account, ApiKey, Language, User
+from shelfcast.accounts.models import Account, ApiKey, Language, LoginFailure, User
 
 
 def get_account(session: Session, account_id: int) -> Account | None:
@@ -129,3 +129,28 @@ def set_user_language(session: Session, user_id: int, language: Language | None)
 def set_default_language(session: Session, account: Account, language: Language) -> None:
     account.default_language = language
     session.flush()
+
+
+def add_login_failures(session: Session, key_hashes: Sequence[str], at: datetime) -> None:
+    session.add_all([LoginFailure(key_hash=key, failed_at=at) for key in key_hashes])
+    session.flush()
+
+
+def recent_login_failures(
+    session: Session, key_hash: str, since: datetime, limit: int
+) -> Sequence[datetime]:
+    """The newest ``limit`` failures of the key after ``since``, newest first."""
+    return session.scalars(
+        select(LoginFailure.failed_at)
+        .where(LoginFailure.key_hash == key_hash, LoginFailure.failed_at > since)
+        .order_by(LoginFailure.failed_at.desc())
+        .limit(limit)
+    ).all()
+
+
+def delete_login_failures(session: Session, key_hash: str) -> None:
+    session.execute(delete(LoginFailure).where(LoginFailure.key_hash == key_hash))
+
+
+def prune_login_failures(session: Session, before: datetime) -> None:
+    session.execute(delete(LoginFailure).where(LoginFailure.failed_at <= before))

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from shelfcast.accounts import repository as repo
 from shelfcast.accounts.models import Account, ApiKey, Language, Plan, User
 from shelfcast.db.base import utcnow
-from shelfcast.errors import Conflict, FieldError, InvalidInput, NotFound
+from shelfcast.errors import Conflict, FieldError, InvalidInput, NotFound, shown
 
 KEY_PREFIX = "sc_"
 KEY_BYTES = 32
@@ -56,7 +56,7 @@ def _plan(value: str) -> Plan | None:
 
 def _plan_problem(value: str) -> str:
     allowed = ", ".join(plan.value for plan in Plan)
-    return f"unknown plan {value!r}; allowed plans: {allowed}"
+    return f"unknown plan {shown(value)}; allowed plans: {allowed}"
 
 
 def create_account(session: Session, name: str, plan: str) -> Account:
@@ -208,7 +208,7 @@ def create_user(session: Session, account_id: int, email: str, password: str) ->
     if errors:
         raise InvalidInput(errors)
     get_account(session, account_id)
-    taken = f"email: a user with email {checked_email!r} already exists"
+    taken = f"email: a user with email {shown(checked_email)} already exists"
     if repo.find_user_by_email(session, checked_email) is not None:
         raise Conflict(taken)
     try:

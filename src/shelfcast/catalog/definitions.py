@@ -28,7 +28,7 @@ from shelfcast.catalog.schemas import (
     PriceTypeRead,
     PriceTypeUpdate,
 )
-from shelfcast.errors import Conflict, FeedRef, InUseByFeeds, NotFound
+from shelfcast.errors import Conflict, FeedRef, InUseByFeeds, NotFound, shown
 
 
 def _refuse_if_used(kind: str, name: str, feeds: list[FeedRef]) -> None:
@@ -75,7 +75,7 @@ def update_price_type(
     if body.currency is not None:
         currency = currency_code(errors, ("currency",), body.currency)
     errors.raise_any()
-    taken = f"name: a price type named {name!r} already exists; price type names are unique"
+    taken = f"name: a price type named {shown(name)} already exists; price type names are unique"
     if name != price_type.name and repo.find_price_type_by_name(session, account_id, name):
         raise Conflict(taken)
     if (name, currency) != (price_type.name, price_type.currency):

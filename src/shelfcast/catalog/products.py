@@ -40,7 +40,7 @@ from shelfcast.catalog.rules import (
 )
 from shelfcast.catalog.schemas import CustomValue, ProductsUpsert, ProductUpsert, UpsertResult
 from shelfcast.db.base import utcnow
-from shelfcast.errors import InvalidInput, NotFound
+from shelfcast.errors import InvalidInput, NotFound, shown
 
 MAX_PRODUCTS = 10_000
 MAX_IMAGES = 100
@@ -170,7 +170,8 @@ def _check_prices(
         price_type_id = price_types.get(name)
         if price_type_id is None:
             errors.add(
-                (*loc, name), f"unknown price type {name!r}; {_known('price type', [*price_types])}"
+                (*loc, name),
+                f"unknown price type {shown(name)}; {_known('price type', [*price_types])}",
             )
             continue
         if amount is not None:
@@ -193,7 +194,7 @@ def _check_custom(
         if custom_field is None:
             errors.add(
                 (*loc, key),
-                f"unknown custom field {key!r}; {_known('custom field', [*custom_fields])}",
+                f"unknown custom field {shown(key)}; {_known('custom field', [*custom_fields])}",
             )
             continue
         if raw is None or (isinstance(raw, str) and not raw.strip()):
@@ -231,7 +232,7 @@ def upsert_products(session: Session, account_id: int, body: ProductsUpsert) -> 
         if product.sku and product.sku in first_at:
             errors.add(
                 ("products", i, "sku"),
-                f"duplicate sku {product.sku!r}, also at products[{first_at[product.sku]}];"
+                f"duplicate sku {shown(product.sku)}, also at products[{first_at[product.sku]}];"
                 " each sku may appear once per batch",
             )
         first_at.setdefault(product.sku, i)

@@ -54,7 +54,7 @@ from shelfcast.catalog.schemas import (
     WarehouseUpdate,
 )
 from shelfcast.catalog.stock import adjust_stock, list_adjustments, set_levels
-from shelfcast.errors import Conflict, InvalidInput, NotFound
+from shelfcast.errors import Conflict, InvalidInput, NotFound, shown
 
 __all__ = [
     "MAX_LEVELS",
@@ -105,7 +105,7 @@ def get_warehouse(session: Session, account_id: int, warehouse_id: int) -> Wareh
 
 
 def _warehouse_name_taken(name: str) -> str:
-    return f"name: a warehouse named {name!r} already exists; warehouse names are unique"
+    return f"name: a warehouse named {shown(name)} already exists; warehouse names are unique"
 
 
 def create_warehouse(session: Session, account_id: int, body: WarehouseCreate) -> WarehouseRead:
@@ -150,7 +150,7 @@ def create_price_type(session: Session, account_id: int, body: PriceTypeCreate) 
     name = required_text(errors, ("name",), body.name, NAME_LENGTH)
     currency = currency_code(errors, ("currency",), body.currency)
     errors.raise_any()
-    taken = f"name: a price type named {name!r} already exists; price type names are unique"
+    taken = f"name: a price type named {shown(name)} already exists; price type names are unique"
     if repo.find_price_type_by_name(session, account_id, name) is not None:
         raise Conflict(taken)
     repo.bump_catalog_version(session, account_id)
@@ -177,7 +177,7 @@ def create_custom_field(
         )
     label = required_text(errors, ("label",), body.label, NAME_LENGTH)
     errors.raise_any()
-    taken = f"key: a custom field with key {key!r} already exists; keys are unique"
+    taken = f"key: a custom field with key {shown(key)} already exists; keys are unique"
     if repo.find_custom_field_by_key(session, account_id, key) is not None:
         raise Conflict(taken)
     repo.bump_catalog_version(session, account_id)
@@ -228,7 +228,7 @@ def set_stock(session: Session, account_id: int, body: StockSet) -> StockSetResu
         if product_id is None:
             errors.add(
                 ("levels", i, "sku"),
-                f"no product with sku {sku!r}; create it with the products upsert first",
+                f"no product with sku {shown(sku)}; create it with the products upsert first",
             )
         if level.warehouse_id not in warehouse_ids:
             errors.add(
@@ -242,7 +242,7 @@ def set_stock(session: Session, account_id: int, body: StockSet) -> StockSetResu
         if key in first_at:
             errors.add(
                 ("levels", i),
-                f"duplicate level for sku {sku!r} in warehouse {level.warehouse_id},"
+                f"duplicate level for sku {shown(sku)} in warehouse {level.warehouse_id},"
                 f" also at levels[{first_at[key]}]; send each pair once",
             )
         first_at.setdefault(key, i)

@@ -34,7 +34,7 @@ from shelfcast.catalog.schemas import (
     StockLevelRead,
 )
 from shelfcast.db.base import utcnow
-from shelfcast.errors import InvalidInput, NotFound
+from shelfcast.errors import InvalidInput, NotFound, shown
 
 MAX_CHANGES = 100_000
 MAX_BULK = 500
@@ -74,7 +74,7 @@ def adjust_stock(
         if product_id is None:
             errors.add(
                 (*loc, "sku"),
-                f"no product with sku {sku!r}; create it with the products upsert first",
+                f"no product with sku {shown(sku)}; create it with the products upsert first",
             )
         if change.warehouse_id not in warehouse_ids:
             errors.add(

@@ -23,7 +23,7 @@ from pydantic import (
     model_validator,
 )
 
-from shelfcast.errors import N_
+from shelfcast.errors import N_, shown
 from shelfcast.feeds.presets import PRESETS, preset_columns, preset_options
 from shelfcast.render import WRITERS
 from shelfcast.render.spec import (
@@ -281,7 +281,9 @@ class _FeedRules(_Strict):
     @classmethod
     def _known_preset(cls, value: str | None) -> str | None:
         if value is not None and value not in PRESETS:
-            raise ValueError(f"unknown preset '{value}'; allowed: {', '.join(sorted(PRESETS))}")
+            raise ValueError(
+                f"unknown preset {shown(value)}; allowed: {', '.join(sorted(PRESETS))}"
+            )
         return value
 
     @field_validator("warehouse_ids", check_fields=False)
@@ -316,7 +318,10 @@ class FeedCreate(_FeedRules, _OutputOptions):
     def _from_preset(cls, data: Any) -> Any:
         """Settings the body leaves out come from its preset (price columns need the
         account's price type: take the columns from ``GET /feed-presets``)."""
-        if not isinstance(data, dict) or data.get("preset") not in PRESETS:
+        # A preset that is not a string (``{}``, a list) is left to the field's own check.
+        if not isinstance(data, dict) or not isinstance(data.get("preset"), str):
+            return data
+        if data["preset"] not in PRESETS:
             return data
         preset = PRESETS[data["preset"]]
         filled = dict(data)

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from shelfcast.accounts.models import Plan
 from shelfcast.catalog.models import PriceType, Warehouse
 from shelfcast.db.base import utcnow
-from shelfcast.errors import N_, FieldError, InvalidInput, NotFound, PlanLimit
+from shelfcast.errors import N_, FieldError, InvalidInput, NotFound, PlanLimit, shown
 from shelfcast.feeds import link_changes
 from shelfcast.feeds import repository as repo
 from shelfcast.feeds.fields import WAREHOUSE_PREFIX, ProductField, custom_key
@@ -351,12 +351,12 @@ def _unknown_field_message(
         if key in custom_types:
             return None
         known = ", ".join(f"custom.{k}" for k in sorted(custom_types)) or "none defined"
-        return f"no custom field '{key}' in this account (custom fields: {known})"
+        return f"no custom field {shown(key)} in this account (custom fields: {known})"
     if field in ProductField.__members__.values():
         return None
     allowed = ", ".join(f.value for f in ProductField)
     return (
-        f"unknown product field '{field}'; allowed: {allowed}, custom.<key>, "
+        f"unknown product field {shown(field)}; allowed: {allowed}, custom.<key>, "
         "or quantity.<warehouse id>"
     )
 

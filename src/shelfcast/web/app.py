@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from shelfcast.settings import Settings
-from shelfcast.web import errors, headers, limits, operations, public, ui
+from shelfcast.web import errors, headers, limits, methods, openapi, operations, public, ui
 from shelfcast.web.api import router as api_router
 from shelfcast.web.metrics import FetchCounter, Metrics
 from shelfcast.web.runtime import Runtime
@@ -52,11 +52,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     errors.install(app)
+    openapi.install(app)
     app.include_router(api_router, prefix="/api/v1")
     app.include_router(public.router)
     app.include_router(operations.router)
     app.add_middleware(FetchCounter, metrics=lambda: _metrics(app))
     ui.install(app, settings)
+    app.add_middleware(methods.AllowedMethods)
     app.add_middleware(headers.SecurityHeaders)
     app.add_middleware(limits.BodyLimit)  # outermost of ours: nothing reads a body first
     return app

@@ -15,6 +15,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
 from shelfcast.errors import (
+    SHOWN_CHARS,
     Conflict,
     InUseByFeeds,
     InvalidInput,
@@ -24,6 +25,17 @@ from shelfcast.errors import (
 )
 
 log = logging.getLogger(__name__)
+
+# A message names the field and what is allowed; an offending value is echoed as a
+# short prefix where the message is made (``shelfcast.errors.shown``). This cap is
+# the net under that: no 422 body grows with the size of what was sent.
+MAX_MESSAGE_CHARS = 2000
+
+
+def capped(message: str) -> str:
+    if len(message) <= MAX_MESSAGE_CHARS:
+        return message
+    return message[: MAX_MESSAGE_CHARS - 1] + "…"
 
 STATUS_OF: dict[type[ShelfcastError], int] = {
     InvalidInput: status.HTTP_422_UNPROCESSABLE_CONTENT,
@@ -63,7 +75,12 @@ async def domain_error(request: Request, error: Exception) -> JSONResponse:
         # no body: what it gets wrong is in its query string.
         where = "query" if request.method in ("GET", "HEAD") else "body"
         detail: object = [
-            {"loc": [where, *e.loc], "msg": e.message, "type": "value_error"} for e in error.errors
+            {
+                "loc": [where, *map(_short_loc, e.loc)],
+                "msg": capped(e.message),
+                "type": "value_error",
+            }
+            for e in error.errors
         ]
     elif isinstance(error, NotFound):
         detail = "Not found."  # never say whether it exists in another account
@@ -81,11 +98,23 @@ async def domain_error(request: Request, error: Exception) -> JSONResponse:
 
 async def validation_error(_request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, RequestValidationError)
-    detail = [{"loc": list(e["loc"]), "msg": e["msg"], "type": e["type"]} for e in error.errors()]
+    # Never pydantic's ``input``: it would send the offending value back whole.
+    detail = [
+        {"loc": [_short_loc(part) for part in e["loc"]], "msg": capped(e["msg"]), "type": e["type"]}
+        for e in error.errors()
+    ]
     return JSONResponse(
         {"detail": detail, "type": InvalidInput.code},
         status_code=status.HTTP_422_UNPROCESSABLE_CONTENT,
     )
+
+
+def _short_loc(part: object) -> object:
+    """A location step as sent: a dict key in the body can be any text (a price type
+    name, a custom field's key), so it is cut like any echoed value."""
+    if isinstance(part, str) and len(part) > SHOWN_CHARS:
+        return part[:SHOWN_CHARS] + "…"
+    return part
 
 
 async def http_error(_request: Request, error: Exception) -> JSONResponse:

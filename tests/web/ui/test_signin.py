@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from shelfcast.accounts import repository as accounts_repo
-from shelfcast.accounts.models import User
+from shelfcast.accounts.models import LoginFailure, User
+from shelfcast.accounts.sign_in_limit import LoginRateLimiter
 from shelfcast.db.session import transaction
 from shelfcast.settings import Settings
 from shelfcast.web.app import create_app
 from shelfcast.web.runtime import Runtime
 from shelfcast.web.ui import MissingSecretKey
-from shelfcast.web.ui.security import LoginRateLimiter
 from tests.web.merchants import new_merchant
 from tests.web.ui.conftest import browser_for, csrf_of
 
@@ -90,30 +93,59 @@ def test_wrong_passwords_are_limited_per_email_and_address(
     assert login(anonymous, other.email, other.password).status_code == 303  # type: ignore[attr-defined]
 
 
-def test_the_limit_lifts_after_the_window_and_success_clears_it() -> None:
-    now = [1000.0]
-    limiter = LoginRateLimiter(max_failures=3, window_seconds=60, clock=lambda: now[0])
+def test_the_limit_lifts_after_the_window_and_success_clears_it(session: Session) -> None:
+    now = [datetime(2026, 11, 30, 2, 0, tzinfo=UTC)]
+    limiter = LoginRateLimiter(max_failures=3, window=timedelta(seconds=60), clock=lambda: now[0])
     for _ in range(3):
-        assert limiter.retry_after("a@x.example", "1.2.3.4") is None
-        limiter.failed("a@x.example", "1.2.3.4")
-        now[0] += 1
-    assert limiter.retry_after("a@x.example", "1.2.3.4") == 57
-    assert limiter.retry_after("a@x.example", "5.6.7.8") is None
-    assert limiter.retry_after("b@x.example", "1.2.3.4") is None
-    now[0] += 57
-    assert limiter.retry_after("a@x.example", "1.2.3.4") is None
-    limiter.failed("a@x.example", "1.2.3.4")
-    limiter.succeeded("a@x.example", "1.2.3.4")
-    limiter.failed("a@x.example", "1.2.3.4")
-    assert limiter.retry_after("a@x.example", "1.2.3.4") is None
+        assert limiter.retry_after(session, "a@x.example", "1.2.3.4") is None
+        limiter.failed(session, "a@x.example", "1.2.3.4")
+        now[0] += timedelta(seconds=1)
+    assert limiter.retry_after(session, "a@x.example", "1.2.3.4") == 57
+    assert limiter.retry_after(session, "a@x.example", "5.6.7.8") is None
+    assert limiter.retry_after(session, "b@x.example", "1.2.3.4") is None
+    now[0] += timedelta(seconds=57)
+    assert limiter.retry_after(session, "a@x.example", "1.2.3.4") is None
+    limiter.failed(session, "a@x.example", "1.2.3.4")
+    limiter.succeeded(session, "a@x.example", "1.2.3.4")
+    limiter.failed(session, "a@x.example", "1.2.3.4")
+    assert limiter.retry_after(session, "a@x.example", "1.2.3.4") is None
 
 
-def test_one_address_trying_many_emails_is_limited_too() -> None:
+def test_failures_older_than_the_window_are_pruned(session: Session) -> None:
+    now = [datetime(2026, 11, 30, 2, 0, tzinfo=UTC)]
+    limiter = LoginRateLimiter(window=timedelta(seconds=60), clock=lambda: now[0])
+    limiter.failed(session, "old@x.example", "7.7.7.7")
+    now[0] += timedelta(seconds=61)
+    limiter.failed(session, "new@x.example", "7.7.7.8")
+    kept = session.scalars(select(LoginFailure.failed_at).where(LoginFailure.failed_at <= now[0]))
+    assert list(kept) == [now[0], now[0]]  # the new email's and address's; the old ones are gone
+
+
+def test_one_address_trying_many_emails_is_limited_too(session: Session) -> None:
     limiter = LoginRateLimiter(max_failures=5, max_failures_per_address=10)
     for n in range(10):
-        limiter.failed(f"user{n}@x.example", "9.9.9.9")
-    assert limiter.retry_after("new@x.example", "9.9.9.9") is not None
-    assert limiter.retry_after("new@x.example", "8.8.8.8") is None
+        limiter.failed(session, f"user{n}@x.example", "9.9.9.9")
+    assert limiter.retry_after(session, "new@x.example", "9.9.9.9") is not None
+    assert limiter.retry_after(session, "new@x.example", "8.8.8.8") is None
+
+
+def test_the_limit_holds_across_app_instances_and_restarts(
+    app_settings: Settings, runtime: Runtime
+) -> None:
+    """Two servers on one database (two workers, or a restart) share the counts."""
+    merchant = new_merchant(runtime, products=0)
+    with (
+        TestClient(create_app(app_settings)) as first,
+        TestClient(create_app(app_settings)) as second,
+    ):
+        for n in range(5):
+            worker = browser_for((first if n % 2 else second).app)  # type: ignore[arg-type]
+            assert login(worker, merchant.email, "wrong").status_code == 400  # type: ignore[attr-defined]
+        blocked = login(browser_for(first.app), merchant.email, merchant.password)  # type: ignore[arg-type]
+        assert blocked.status_code == 429  # type: ignore[attr-defined]
+    with TestClient(create_app(app_settings)) as restarted:
+        again = login(browser_for(restarted.app), merchant.email, merchant.password)  # type: ignore[arg-type]
+        assert again.status_code == 429  # type: ignore[attr-defined]
 
 
 def test_signing_out_ends_the_session(client: TestClient, runtime: Runtime) -> None:

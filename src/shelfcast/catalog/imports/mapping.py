@@ -18,7 +18,7 @@ from enum import StrEnum
 
 from shelfcast.catalog.imports.matching import matcher_from_synonyms, normalise_header
 from shelfcast.catalog.imports.vocabulary import PRODUCT_FIELD_SYNONYMS
-from shelfcast.errors import FieldError, InvalidInput
+from shelfcast.errors import FieldError, InvalidInput, shown
 
 
 class ProductField(StrEnum):
@@ -74,8 +74,8 @@ def parse_target(text: str) -> Target:
     if colon and kind in _PREFIXED and name.strip():
         return Target(TargetKind(kind), name.strip())
     raise ValueError(
-        f"unknown target {text!r}; allowed: {', '.join(ProductField)}, price:<price type name>,"
-        " stock:<warehouse name>, custom:<key>, ignore"
+        f"unknown target {shown(text)}; allowed: {', '.join(ProductField)},"
+        " price:<price type name>, stock:<warehouse name>, custom:<key>, ignore"
     )
 
 
@@ -210,7 +210,8 @@ def resolve_mapping(
     keys = column_keys(headers)
     errors = [
         FieldError(
-            ("mapping", header), f"no column {header!r} in the file; its columns: {', '.join(keys)}"
+            ("mapping", header),
+            f"no column {shown(header)} in the file; its columns: {', '.join(keys)}",
         )
         for header in mapping
         if header not in keys
@@ -231,7 +232,7 @@ def resolve_mapping(
             errors.append(
                 FieldError(
                     ("mapping", key),
-                    f"{target} is already the target of column {used[str(target)]!r};"
+                    f"{target} is already the target of column {shown(used[str(target)])};"
                     " map each target from one column",
                 )
             )

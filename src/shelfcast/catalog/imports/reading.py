@@ -27,7 +27,7 @@ from python_calamine import CalamineError, CalamineWorkbook
 
 from shelfcast.catalog.imports.limits import DEFAULT_LIMITS, ReadLimits
 from shelfcast.catalog.imports.numbers import DecimalMark
-from shelfcast.errors import InvalidInput
+from shelfcast.errors import InvalidInput, shown
 
 # Excel keeps 15 significant digits of a number: an identifier typed as a
 # number with more digits than that has already lost its tail.
@@ -340,7 +340,7 @@ def _choose_sheet(sheets: tuple[str, ...], chosen: str | None) -> str:
         return sheets[0]
     if chosen not in sheets:
         raise InvalidInput.one(
-            ("sheet",), f"no sheet {chosen!r} in the workbook; it has {', '.join(sheets)}"
+            ("sheet",), f"no sheet {shown(chosen)} in the workbook; it has {', '.join(sheets)}"
         )
     return chosen
 

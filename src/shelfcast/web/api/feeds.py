@@ -104,7 +104,7 @@ def rotate_link(
     account: AccountDep,
     session: SessionDep,
     settings: SettingsDep,
-    grace_days: Annotated[int, Body(embed=True, ge=0, le=90)] = 0,
+    grace_days: Annotated[int, Body(embed=True, ge=0, le=90, strict=True)] = 0,
 ) -> FeedRead:
     """Issue a new link. The old one stops now, or after ``grace_days`` days."""
     feeds.rotate_link(session, account.id, feed_id, timedelta(days=grace_days))

@@ -16,11 +16,12 @@ from starlette.middleware.sessions import SessionMiddleware
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
+from shelfcast.accounts.sign_in_limit import LoginRateLimiter
 from shelfcast.settings import Settings
 from shelfcast.web import i18n
 from shelfcast.web.i18n import LanguageMiddleware
 from shelfcast.web.ui.routes import router
-from shelfcast.web.ui.security import CsrfTokens, LoginRateLimiter
+from shelfcast.web.ui.security import CsrfTokens
 from shelfcast.web.ui.state import UiState
 
 HERE = Path(__file__).parent

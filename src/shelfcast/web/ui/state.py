@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from starlette.requests import Request
 from starlette.templating import Jinja2Templates
 
-from shelfcast.web.ui.security import CsrfTokens, LoginRateLimiter
+from shelfcast.accounts.sign_in_limit import LoginRateLimiter
+from shelfcast.web.ui.security import CsrfTokens
 
 
 @dataclass

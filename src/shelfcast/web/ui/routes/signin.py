@@ -48,7 +48,7 @@ def login(request: Request, session: SessionDep, form: FormDep) -> Response:
             headers=headers,
         )
 
-    wait = limiter.retry_after(normalized, address)
+    wait = limiter.retry_after(session, normalized, address)
     if wait is not None:
         minutes = max(1, -(-wait // 60))
         return again(
@@ -64,9 +64,9 @@ def login(request: Request, session: SessionDep, form: FormDep) -> Response:
         )
     user = accounts.authenticate_user(session, email, password)
     if user is None:
-        limiter.failed(normalized, address)
+        limiter.failed(session, normalized, address)
         return again(_("The email or password is not right. Check them and try again."), 400)
-    limiter.succeeded(normalized, address)
+    limiter.succeeded(session, normalized, address)
     request.session.clear()  # nothing of the anonymous session carries over
     request.session[USER_KEY] = user.id
     request.session[EPOCH_KEY] = user.session_epoch
