@@ -16,6 +16,7 @@ def N_(message: str) -> str:
     """
     return message
 
+
 # How much of an offending value an error message repeats: enough to recognise it,
 # never the whole of a megabyte-long SKU sent back in the answer.
 SHOWN_CHARS = 50

@@ -37,6 +37,7 @@ def capped(message: str) -> str:
         return message
     return message[: MAX_MESSAGE_CHARS - 1] + "…"
 
+
 STATUS_OF: dict[type[ShelfcastError], int] = {
     InvalidInput: status.HTTP_422_UNPROCESSABLE_CONTENT,
     NotFound: status.HTTP_404_NOT_FOUND,

@@ -99,7 +99,12 @@ class AllowedMethods:
 
 
 async def _not_allowed(send: Send, method: str, allow: str) -> None:
-    body = json.dumps({"detail": f"{method} is not allowed here; this path takes {allow}."})
+    body = json.dumps(
+        {
+            "detail": f"{method} is not allowed here; this path takes {allow}.",
+            "type": "method_not_allowed",
+        }
+    )
     headers = [
         (b"allow", allow.encode()),
         (b"content-type", b"application/json"),
